@@ -1,0 +1,1 @@
+"""The pure core of the command blocks: no MkDocs here, only plain functions and dataclasses."""

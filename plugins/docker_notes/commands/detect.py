@@ -1,0 +1,132 @@
+"""Which quote lines are commands, and which only look like one.
+
+A line is a command when, after an optional prompt and `sudo`, it starts with a program the knowledge
+has subcommands for (`docker`, `docker-compose`, a user's `kubectl`) followed by one of them or by a
+global option. Prose that merely starts with the word ("docker registry UI", "Docker is a platform")
+stays prose. A capitalised `Docker run …` or a typo such as `docker rum …` is reported and left as written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from .knowledge import Knowledge, Program
+from .parse import PROMPT_RE, WRAPPERS
+
+COMMAND = "command"
+PROSE = "prose"
+CAPITALISED = "capitalised"
+TYPO = "typo"
+
+# Python-Markdown's backslash escapes (markdown.inlinepatterns ESCAPED_CHARS): `NAME\_OF` shows `NAME_OF`.
+_ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!")
+_FIRST_WORDS = re.compile(r"^(\S+)(?:[ \t]+(\S+))?")
+_SENTENCE_END = re.compile(r"[A-Za-z]{2,}[.!?]$")
+
+
+@dataclass(frozen=True)
+class Detection:
+    kind: str
+    program: str = ""
+    start: int = 0  # where the program word starts in the line
+    message: str = ""
+    fix: str = ""
+
+
+def unescape_markdown(text: str) -> tuple[str, list[int]]:
+    """The text Markdown would show for these escapes, and each shown character's source offset.
+
+    A backslash ending a line is a shell line continuation, not an escape, and stays.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text) and text[i + 1] in _ESCAPABLE:
+            out.append(text[i + 1])
+            offsets.append(i + 1)
+            i += 2
+            continue
+        out.append(c)
+        offsets.append(i)
+        i += 1
+    offsets.append(len(text))
+    return "".join(out), offsets
+
+
+def command_start(line: str) -> int:
+    """Offset of the program word, after a prompt and wrappers such as `sudo`."""
+    pos = 0
+    m = PROMPT_RE.match(line)
+    if m:
+        pos = m.end()
+    while True:
+        m = _FIRST_WORDS.match(line[pos:])
+        if not m or m.group(1) not in WRAPPERS or not m.group(2):
+            return pos
+        pos += m.start(2)
+
+
+def detect(line: str, knowledge: Knowledge) -> Detection:
+    start = command_start(line)
+    m = _FIRST_WORDS.match(line[start:])
+    if not m or not m.group(2):
+        return Detection(PROSE)
+    first, second = m.group(1), m.group(2)
+    program = knowledge.program(first)
+    if program is None and first[:1].isupper():
+        lowered = knowledge.program(first.lower())
+        if lowered is not None and _is_subcommand_or_option(lowered, second, knowledge):
+            if _looks_like_prose(line):
+                return Detection(PROSE)
+            return Detection(
+                CAPITALISED,
+                lowered.name,
+                start,
+                f"`{first} {second}` is not a command: commands are case-sensitive, "
+                f"so the shell knows `{first.lower()}` but not `{first}`; the line is left as written",
+                f"write `{first.lower()} {second}`",
+            )
+        return Detection(PROSE)
+    if program is None or not _has_subcommands(program, knowledge):
+        return Detection(PROSE)
+    if _is_subcommand_or_option(program, second, knowledge):
+        if _looks_like_prose(line):
+            return Detection(PROSE)
+        return Detection(COMMAND, program.name, start)
+    real, path = knowledge.real_program(program)
+    close = difflib.get_close_matches(second, knowledge.command_names(real, path), n=1, cutoff=0.6)
+    if close and not _looks_like_prose(line) and second.isalpha() and second.islower():
+        return Detection(
+            TYPO,
+            program.name,
+            start + m.start(2),
+            f"`{second}` is not a `{first}` command; the line is left as written",
+            f"did you mean `{first} {close[0]}`?",
+        )
+    return Detection(PROSE)
+
+
+def _has_subcommands(program: Program, knowledge: Knowledge) -> bool:
+    real, path = knowledge.real_program(program)
+    root = real.commands.get(path)
+    return root is not None and root.is_group
+
+
+def _is_subcommand_or_option(program: Program, word: str, knowledge: Knowledge) -> bool:
+    real, path = knowledge.real_program(program)
+    root = real.commands.get(path)
+    if root is None:
+        return False
+    if word.startswith("-"):
+        return root.option(word.partition("=")[0]) is not None
+    return (*path, word) in real.commands
+
+
+def _looks_like_prose(line: str) -> bool:
+    """"docker images are read-only." is a sentence, not a command."""
+    words = line.split()
+    return bool(words) and bool(_SENTENCE_END.search(words[-1])) and len(words) >= 3

@@ -1,0 +1,71 @@
+"""The small data types the command core passes around."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# What a token is, for the reader (and for highlighting).
+PROMPT = "prompt"
+PROGRAM = "program"
+SUBCOMMAND = "subcommand"
+OPTION = "option"
+VALUE = "value"  # the value of an option
+IMAGE = "image"
+COMMAND = "command"  # the program run inside a container
+ARGUMENT = "argument"  # any other positional argument
+PLACEHOLDER = "placeholder"
+SHELL = "shell"  # operators, redirects, substitutions, variables: the shell's part, not docker's
+COMMENT = "comment"
+CONTINUATION = "continuation"
+UNKNOWN = "unknown"
+
+ROLES = (
+    PROMPT, PROGRAM, SUBCOMMAND, OPTION, VALUE, IMAGE, COMMAND, ARGUMENT,
+    PLACEHOLDER, SHELL, COMMENT, CONTINUATION, UNKNOWN,
+)  # fmt: skip
+
+WARNING = "warning"
+INFO = "info"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What the reader sees for one token."""
+
+    title: str  # the token as it reads in the explanation, e.g. `-p, --publish`
+    label: str  # what it is, e.g. "option of docker run"
+    text: str  # our words; plain text with `backticks` for code
+    details: tuple[str, ...] = ()  # the structure of a value, one line each
+    links: tuple[tuple[str, str], ...] = ()  # (label, url)
+    specific: bool = True  # False when only a generic fallback was available
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int  # offsets in ParsedCommand.text
+    end: int
+    role: str
+    explanation: Explanation
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with a command line, to report with the note's file and line."""
+
+    offset: int  # in the command text
+    message: str
+    fix: str = ""
+    level: str = WARNING
+
+
+@dataclass
+class ParsedCommand:
+    text: str  # the command as shown: prompt included, Markdown escapes resolved
+    tokens: list[Token] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    prompt_end: int = 0  # text[:prompt_end] is a prompt, not copied
+
+    @property
+    def copy_text(self) -> str:
+        return self.text[self.prompt_end :]

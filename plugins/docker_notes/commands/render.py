@@ -1,0 +1,131 @@
+"""HTML of a command block: a native Material code block whose tokens link to their explanations.
+
+```html
+<div class="dn-cmd" id="dn-1">
+  <div class="language-shell highlight" data-copy="docker run -it ubuntu bash"><pre><span></span><code>
+    <span class="dn-t nb" data-dn="dn-1-1">docker</span> …</code></pre></div>
+  <details class="dn-explain"><summary>…</summary><ul class="dn-list"><li id="dn-1-1">…</li></ul></details>
+</div>
+```
+
+Material copies `data-copy` when a code block's ancestor has it (its `extract()` in the clipboard
+integration), so the copy button gives exactly the commands: no prompt, no markers. The explanations
+are ordinary HTML after the code, so they print, are indexed by the search, and work without
+JavaScript; the script turns each token into a control that opens its explanation.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from .model import (
+    ARGUMENT,
+    COMMAND,
+    COMMENT,
+    CONTINUATION,
+    IMAGE,
+    OPTION,
+    PLACEHOLDER,
+    PROGRAM,
+    PROMPT,
+    SHELL,
+    SUBCOMMAND,
+    UNKNOWN,
+    VALUE,
+    Explanation,
+    ParsedCommand,
+)
+
+# Pygments token classes, so Material's code colours apply as to any shell block.
+_HIGHLIGHT = {
+    PROMPT: "gp",
+    PROGRAM: "nb",
+    SUBCOMMAND: "k",
+    OPTION: "nt",
+    VALUE: "s",
+    IMAGE: "sx",
+    COMMAND: "nb",
+    ARGUMENT: "",
+    PLACEHOLDER: "nv",
+    SHELL: "o",
+    COMMENT: "c1",
+    CONTINUATION: "se",
+    UNKNOWN: "err",
+}
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def render_block(commands: Sequence[ParsedCommand], block_id: str) -> str:
+    copy = "\n".join(c.copy_text for c in commands)
+    code = "\n".join(_code_line(c, block_id, k) for k, c in enumerate(commands))
+    items = "".join(_explanations(c, block_id, k, len(commands)) for k, c in enumerate(commands))
+    count = sum(len(c.tokens) for c in commands)
+    what = "this command" if len(commands) == 1 else f"these {len(commands)} commands"
+    return (
+        f'<div class="dn-cmd" id="{block_id}">'
+        f'<div class="language-shell highlight" data-copy="{html.escape(copy)}">'
+        f"<pre><span></span><code>{code}</code></pre></div>"
+        f'<details class="dn-explain"><summary>Explain {what} '
+        f'<span class="dn-count">({count} parts)</span></summary>{items}</details>'
+        "</div>"
+    )
+
+
+def token_id(block_id: str, command: int, token: int) -> str:
+    return f"{block_id}-{command + 1}-{token + 1}" if command else f"{block_id}-{token + 1}"
+
+
+def _code_line(command: ParsedCommand, block_id: str, k: int) -> str:
+    out: list[str] = []
+    pos = 0
+    for n, token in enumerate(command.tokens):
+        out.append(_escape(command.text[pos : token.start]))
+        css = " ".join(filter(None, ("dn-t", _HIGHLIGHT.get(token.role, ""))))
+        out.append(
+            f'<span class="{css}" data-dn="{token_id(block_id, k, n)}">{_escape(token.text)}</span>'
+        )
+        pos = token.end
+    out.append(_escape(command.text[pos:]))
+    return "".join(out)
+
+
+def _explanations(command: ParsedCommand, block_id: str, k: int, total: int) -> str:
+    heading = ""
+    if total > 1:
+        heading = f'<p class="dn-list__cmd"><code>{_escape(command.copy_text)}</code></p>'
+    items = "".join(
+        _item(token.explanation, token.role, token_id(block_id, k, n))
+        for n, token in enumerate(command.tokens)
+    )
+    return f'{heading}<ul class="dn-list">{items}</ul>'
+
+
+def _item(explanation: Explanation, role: str, item_id: str) -> str:
+    details = ""
+    if explanation.details:
+        details = '<ul class="dn-x__details">' + "".join(
+            f"<li>{inline(d)}</li>" for d in explanation.details
+        ) + "</ul>"  # fmt: skip
+    links = ""
+    if explanation.links:
+        links = '<span class="dn-x__links">' + " ".join(
+            f'<a class="dn-x__link" href="{html.escape(url)}">{_escape(label)}</a>'
+            for label, url in explanation.links
+        ) + "</span>"  # fmt: skip
+    return (
+        f'<li class="dn-x dn-x--{role}" id="{item_id}">'
+        f'<code class="dn-x__tok">{_escape(explanation.title)}</code> '
+        f'<span class="dn-x__label">{_escape(explanation.label)}</span>'
+        f'<span class="dn-x__text">{inline(explanation.text)}</span>{details}{links}</li>'
+    )
+
+
+def inline(text: str) -> str:
+    """Plain text with `backticks` for code, as HTML."""
+    return _CODE_SPAN.sub(lambda m: f"<code>{m.group(1)}</code>", _escape(text))
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)

@@ -1,0 +1,325 @@
+"""Python-Markdown extension: `> docker …` quote lines become annotated, copyable command blocks.
+
+It runs wherever Python-Markdown runs (MkDocs, Zensical, plain `markdown.markdown`):
+
+    markdown.markdown(text, extensions=["docker_notes"])
+
+A block processor just above the blockquote one takes quotes holding command lines. Consecutive
+command lines become one block; prose lines of the same quote stay a quote around it, in order;
+quotes without commands are left to Python-Markdown untouched. Fenced and indented code, inline code,
+raw HTML and comments never reach a block processor as quotes, so they are never touched.
+
+Problems (an unknown option, `Docker run` capitalised, an unclosed quote) are reported through the
+`report` callback with the source line and column; by default they are logged as warnings.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown import Extension, Markdown
+from markdown.blockprocessors import BlockProcessor
+from markdown.preprocessors import Preprocessor
+
+from .commands import detect, knowledge
+from .commands.model import INFO, WARNING, ParsedCommand, Problem
+from .commands.parse import parse_command
+from .commands.render import render_block
+from .commands.tokens import UnbalancedQuote
+
+log = logging.getLogger("docker_notes")
+
+_QUOTE_LINE = re.compile(r"^[ ]{0,3}>[ ]?(.*)")
+# A command keeps no quote nesting: `>> docker ps` is as much a command line as `> docker ps`.
+_ALL_QUOTES = re.compile(r"^[ ]{0,3}>(?:[ ]?>)*[ ]?(.*)")
+_CONTINUED = re.compile(r"\\[ \t]*$")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem in a note, with its place in the source file (1-based line and column)."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    fix: str = ""
+    level: str = WARNING
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        return f"{where}: {self.message}" + (f"; {self.fix}" if self.fix else "")
+
+
+Reporter = Callable[[Diagnostic], None]
+
+
+def log_diagnostic(diagnostic: Diagnostic) -> None:
+    (log.warning if diagnostic.level == WARNING else log.info)("%s", diagnostic)
+
+
+class DockerCommandsExtension(Extension):
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {
+            "knowledge": [[], "Extra knowledge files (YAML), merged over the built-in ones."],
+            "report": [log_diagnostic, "Called with each Diagnostic found in a note."],
+            "path": ["", "The note's path, used in diagnostics."],
+            "source": ["", "The note's full source text (front matter included), for line numbers."],
+        }
+        super().__init__(**kwargs)
+
+    def set_page(self, path: str, source: str) -> None:
+        """Tell the extension which note the next conversion is (MkDocs shares one instance)."""
+        self.setConfig("path", path)
+        self.setConfig("source", source)
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        md.registerExtension(self)
+        state = _State(
+            knowledge=knowledge.load(self.getConfig("knowledge")),
+            report=self.getConfig("report") or log_diagnostic,
+            path=self.getConfig("path") or "<markdown>",
+            source=self.getConfig("source") or None,
+        )
+        # First of all preprocessors, to see the text as written when no source was given.
+        md.preprocessors.register(_SourceCapture(md, state), "docker_notes_source", 1000)
+        # Above blockquote (20), below indented code (80) so code is never taken for a quote.
+        md.parser.blockprocessors.register(_CommandQuoteProcessor(md.parser, state), "docker_notes", 21)
+
+
+@dataclass
+class _State:
+    knowledge: knowledge.Knowledge
+    report: Reporter
+    path: str
+    source: str | None
+    lines: list[str] = field(default_factory=list)
+    cursor: int = 0  # source lines before this one were already matched
+    blocks: int = 0
+
+    def locate(self, text: str) -> tuple[int, int]:
+        """1-based (line, column) of the first source line at or after the cursor containing text."""
+        needle = text.strip()
+        for n in range(self.cursor, len(self.lines)):
+            col = self.lines[n].find(needle)
+            if col >= 0:
+                self.cursor = n
+                return n + 1, col + 1
+        for n in range(min(self.cursor, len(self.lines))):  # text reordered by another extension
+            col = self.lines[n].find(needle)
+            if col >= 0:
+                return n + 1, col + 1
+        return 0, 0
+
+    def report_at(self, line_text: str, offset: int, message: str, fix: str, level: str) -> None:
+        line, col = self.locate(line_text)
+        if line:
+            col += offset - (len(line_text) - len(line_text.lstrip()))
+        self.report(Diagnostic(self.path, line, col, message, fix, level))
+
+
+class _SourceCapture(Preprocessor):
+    def __init__(self, md: Markdown, state: _State) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = self.state.source if self.state.source is not None else "\n".join(lines)
+        self.state.lines = [line.expandtabs(4) for line in text.splitlines()]
+        self.state.cursor = 0
+        self.state.blocks = 0
+        return lines
+
+
+@dataclass
+class _Group:
+    """Consecutive quote lines: prose, or commands (each a list of physical lines)."""
+
+    commands: list[list[str]] = field(default_factory=list)
+    prose: list[str] = field(default_factory=list)
+
+
+class _CommandQuoteProcessor(BlockProcessor):
+    RE = re.compile(r"(^|\n)[ ]{0,3}>[ ]?(.*)")
+
+    def __init__(self, parser: Any, state: _State) -> None:
+        super().__init__(parser)
+        self.state = state
+        names = [re.escape(name) for name in state.knowledge.programs]
+        # A cheap first look: some quote line mentions a known program (any case).
+        self._hint = re.compile(r"(?im)^[ ]{0,3}>.*?(?<![\w-])(?:" + "|".join(names) + r")(?![\w-])")
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return bool(self._hint.search(block)) and self._has_command_line(block)
+
+    def _has_command_line(self, block: str) -> bool:
+        for raw in block.split("\n"):
+            m = _ALL_QUOTES.match(raw)
+            if m and detect.detect(m.group(1), self.state.knowledge).kind != detect.PROSE:
+                return True
+        return False
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
+        block = blocks.pop(0)
+        m = self.RE.search(block)
+        assert m is not None  # test() saw a quote line
+        before, quoted = block[: m.start()], block[m.start() :].lstrip("\n")
+        groups, rest = self._split(quoted)
+        if rest:
+            blocks.insert(0, rest)  # lines after a command that lost their `>` end the quote
+        if not any(g.commands for g in groups):
+            # Only reports (e.g. `Docker run`): Python-Markdown renders the quote as it would have.
+            blocks.insert(0, block)
+            self.parser.blockprocessors["quote"].run(parent, blocks)
+            return None
+        if before:
+            self.parser.parseBlocks(parent, [before])
+        if all(g.commands for g in groups):
+            for group in groups:
+                self._append_block(parent, group.commands)
+            return None
+        sibling = self.lastChild(parent)
+        quote = sibling if sibling is not None and sibling.tag == "blockquote" else None
+        if quote is None:
+            quote = etree.SubElement(parent, "blockquote")
+        for group in groups:
+            if group.commands:
+                self._append_block(quote, group.commands)
+            else:
+                self.parser.state.set("blockquote")
+                self.parser.parseChunk(quote, "\n".join(group.prose))
+                self.parser.state.reset()
+        return None
+
+    # --- splitting a quote into prose and commands ----------------------------------------------
+
+    def _split(self, quoted: str) -> tuple[list[_Group], str]:
+        """Groups of the quote's lines, and the text after the quote (lazy lines after a command)."""
+        raw_lines = quoted.split("\n")
+        groups: list[_Group] = []
+        k = 0
+        while k < len(raw_lines):
+            raw = raw_lines[k]
+            m = _QUOTE_LINE.match(raw)
+            inner = ("" if raw.strip() == ">" else m.group(1)) if m else raw
+            if m is None and groups and groups[-1].commands:
+                return groups, "\n".join(raw_lines[k:])
+            found = detect.detect(self._inner(raw), self.state.knowledge) if m else None
+            if found is not None and found.kind == detect.COMMAND:
+                lines, k = self._command_lines(raw_lines, k)
+                if not groups or not groups[-1].commands:
+                    groups.append(_Group())
+                groups[-1].commands.append(lines)
+                continue
+            if found is not None and found.kind in (detect.CAPITALISED, detect.TYPO):
+                self.state.report_at(self._inner(raw), found.start, found.message, found.fix,
+                                     WARNING)  # fmt: skip
+            if not groups or groups[-1].commands:
+                groups.append(_Group())
+            groups[-1].prose.append(inner)
+            k += 1
+        return groups, ""
+
+    def _command_lines(self, raw_lines: list[str], k: int) -> tuple[list[str], int]:
+        """The physical lines of the command starting at line k: `\\` continues it."""
+        lines = [self._inner(raw_lines[k])]
+        k += 1
+        multi_line = False
+        while k < len(raw_lines):
+            m = _ALL_QUOTES.match(raw_lines[k])
+            if m is None:
+                break
+            inner = m.group(1)
+            if _CONTINUED.search(lines[-1]):
+                multi_line = True
+            elif multi_line and self._missing_backslash(lines, inner):
+                self.state.report_at(
+                    lines[-1], len(lines[-1].rstrip()),
+                    "this line of a multi-line command does not end with `\\`, so the shell "
+                    "runs it on its own and the next line fails",
+                    "add ` \\` at the end of the line",
+                    WARNING,
+                )  # fmt: skip
+            else:
+                break
+            lines.append(inner)
+            k += 1
+        return lines, k
+
+    @staticmethod
+    def _missing_backslash(lines: list[str], inner: str) -> bool:
+        """After `docker run -d \\` / `-p 80:80` (no `\\`), a line `-v …` or `image:tag` still belongs."""
+        nxt = inner.strip()
+        if not nxt or detect.command_start(nxt) != 0 or nxt.split()[0] in ("docker", "docker-compose"):
+            return False
+        return nxt.startswith("-") or (" " not in nxt and lines[-1].strip().startswith("-"))
+
+    @staticmethod
+    def _inner(raw: str) -> str:
+        m = _ALL_QUOTES.match(raw)
+        return m.group(1) if m else raw
+
+    # --- one block -------------------------------------------------------------------------------
+
+    def _append_block(self, parent: etree.Element, commands: Sequence[list[str]]) -> None:
+        parsed: list[ParsedCommand] = []
+        for lines in commands:
+            command = self._parse(lines)
+            if command is None:  # left as written: a paragraph of its own, as Markdown shows it
+                if parsed:
+                    self._store_block(parent, parsed)
+                    parsed = []
+                p = etree.SubElement(parent, "p")
+                p.text = "\n".join(lines)
+                continue
+            parsed.append(command)
+        if parsed:
+            self._store_block(parent, parsed)
+
+    def _store_block(self, parent: etree.Element, parsed: list[ParsedCommand]) -> None:
+        self.state.blocks += 1
+        html = render_block(parsed, f"dn-{self.state.blocks}")
+        placeholder = self.parser.md.htmlStash.store(html)
+        p = etree.SubElement(parent, "p")
+        p.text = placeholder
+
+    def _parse(self, lines: list[str]) -> ParsedCommand | None:
+        text, offsets = detect.unescape_markdown("\n".join(lines))
+        first_line = lines[0]
+        try:
+            command = parse_command(text, self.state.knowledge)
+        except UnbalancedQuote as e:
+            self._report(lines, offsets[e.position], str(e) + "; the line is left as written",
+                         "close the quote, or escape it with `\\`", WARNING)  # fmt: skip
+            return None
+        except Exception as e:  # noqa: BLE001 - a note must never break the build
+            self._report(lines, 0, f"could not read this command ({type(e).__name__}: {e}); "
+                         "the line is left as written", "", WARNING)  # fmt: skip
+            return None
+        self.state.locate(first_line)
+        for problem in command.problems:
+            self._report_problem(lines, offsets, problem)
+        return command
+
+    def _report_problem(self, lines: list[str], offsets: list[int], problem: Problem) -> None:
+        level = INFO if problem.level == INFO else WARNING
+        self._report(lines, offsets[min(problem.offset, len(offsets) - 1)], problem.message,
+                     problem.fix, level)  # fmt: skip
+
+    def _report(self, lines: list[str], offset: int, message: str, fix: str, level: str) -> None:
+        """Report at `offset` in the joined lines: find its physical line, then its column."""
+        for line in lines:
+            if offset <= len(line):
+                self.state.report_at(line, offset, message, fix, level)
+                return
+            offset -= len(line) + 1
+        self.state.report_at(lines[-1], len(lines[-1]), message, fix, level)
+
+
+def makeExtension(**kwargs: Any) -> DockerCommandsExtension:  # noqa: N802 - Python-Markdown's API
+    return DockerCommandsExtension(**kwargs)

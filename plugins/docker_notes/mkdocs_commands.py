@@ -1,0 +1,79 @@
+"""Connects the command-block Markdown extension to MkDocs.
+
+The plugin adds the extension itself (so a user enables one plugin), gives it each page's path and
+source for `path:line:col` messages, routes its reports to the plugin logger (so warnings fail
+`mkdocs build --strict`), ships the block's CSS and JavaScript, and has `mkdocs serve` watch the
+user's knowledge files.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from .commands import knowledge
+from .extension import Diagnostic, DockerCommandsExtension
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.plugins import PrefixedLogger
+    from mkdocs.structure.pages import Page
+
+    from .config import CommandsConfig
+
+ASSETS = Path(__file__).parent / "assets"
+SITE_ASSETS = "assets/docker-notes"
+EXTENSION_NAMES = ("docker_notes", "docker_notes.extension")
+
+
+class CommandBlocks:
+    def __init__(self, config: CommandsConfig, mkdocs_config: MkDocsConfig, log: PrefixedLogger):
+        self.log = log
+        self.mkdocs_config = mkdocs_config
+        self.knowledge_files = [str(p) for p in config.knowledge]
+        try:
+            knowledge.load(self.knowledge_files)  # fail early, naming the file, on a broken YAML
+        except knowledge.KnowledgeError as e:
+            raise PluginError(str(e)) from None
+        self.project_dir = os.path.dirname(mkdocs_config.config_file_path or "") or os.getcwd()
+        self.extension = DockerCommandsExtension(knowledge=self.knowledge_files, report=self.report)
+        extensions = mkdocs_config.markdown_extensions
+        # Listed by name too (as Zensical needs): one instance only, ours, with the plugin's logger.
+        extensions[:] = [e for e in extensions if e not in EXTENSION_NAMES]
+        extensions.append(self.extension)
+        for name in sorted(p.name for p in ASSETS.iterdir()):
+            uri = f"{SITE_ASSETS}/{name}"
+            if name.endswith(".css") and uri not in mkdocs_config.extra_css:
+                mkdocs_config.extra_css.append(uri)
+            elif name.endswith(".js") and uri not in mkdocs_config.extra_javascript:
+                mkdocs_config.extra_javascript.append(uri)
+
+    def report(self, diagnostic: Diagnostic) -> None:
+        (self.log.warning if diagnostic.level == "warning" else self.log.info)("%s", diagnostic)
+
+    def on_files(self, files: Files) -> Files:
+        for path in sorted(ASSETS.iterdir()):
+            if path.suffix in (".css", ".js"):
+                files.append(
+                    File.generated(
+                        self.mkdocs_config, f"{SITE_ASSETS}/{path.name}", abs_src_path=str(path)
+                    )
+                )
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Page) -> None:
+        path = page.file.src_uri
+        source = markdown
+        if page.file.abs_src_path:
+            path = os.path.relpath(page.file.abs_src_path, self.project_dir)
+            source = page.file.content_string
+        self.extension.set_page(path.replace(os.sep, "/"), source)
+
+    def on_serve(self, server: LiveReloadServer) -> None:
+        for path in self.knowledge_files:
+            server.watch(path)

@@ -1,0 +1,83 @@
+"""The MkDocs plugin: configuration, logging and serve integration for the two halves.
+
+Hooks stay thin: the command blocks live in a Python-Markdown extension (`extension.py`, also usable
+without MkDocs), the image checks in the pure `images` package; `mkdocs_commands.py` and
+`mkdocs_images.py` connect each half to MkDocs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+
+from .config import PluginConfig
+from .mkdocs_commands import CommandBlocks
+from .mkdocs_images import ImageChecks
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+log = get_plugin_logger(__name__)
+
+
+class DockerNotesPlugin(BasePlugin[PluginConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command: str = "build"
+        self.commands: CommandBlocks | None = None
+        self.images: ImageChecks | None = None
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        # Both halves are created anew on every (re)build, so no state survives a serve rebuild.
+        self.commands = self.images = None
+        if not self.config.enabled:
+            return config
+        if self.config.commands.enabled:
+            self.commands = CommandBlocks(self.config.commands, config, log)
+        if self.config.images.enabled:
+            self.images = ImageChecks(self.config.images, config, log, serving=self.command == "serve")
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.commands:
+            files = self.commands.on_files(files)
+        if self.images:
+            self.images.on_files(files)
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.commands:
+            self.commands.on_page_markdown(markdown, page)
+        if self.images:
+            self.images.on_page_markdown(markdown, page)
+        return markdown
+
+    @event_priority(50)
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Runs before glightbox (priority 0) so that rewritten raw `<img>` get the lightbox too."""
+        if self.images:
+            html = self.images.on_page_content(html, page)
+        return html
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object
+    ) -> LiveReloadServer | None:
+        if self.commands:
+            self.commands.on_serve(server)
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.images:
+            self.images.on_post_build()
