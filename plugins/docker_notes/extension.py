@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +69,10 @@ class DockerCommandsExtension(Extension):
             "knowledge": [[], "Extra knowledge files (YAML), merged over the built-in ones."],
             "report": [log_diagnostic, "Called with each Diagnostic found in a note."],
             "path": ["", "The note's path, used in diagnostics."],
-            "source": ["", "The note's full source text (front matter included), for line numbers."],
+            "source": [
+                "",
+                "The note's full source text (front matter included), for line numbers.",
+            ],
         }
         super().__init__(**kwargs)
 
@@ -78,7 +81,7 @@ class DockerCommandsExtension(Extension):
         self.setConfig("path", path)
         self.setConfig("source", source)
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+    def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
         state = _State(
             knowledge=knowledge.load(self.getConfig("knowledge")),
@@ -89,7 +92,9 @@ class DockerCommandsExtension(Extension):
         # First of all preprocessors, to see the text as written when no source was given.
         md.preprocessors.register(_SourceCapture(md, state), "docker_notes_source", 1000)
         # Above blockquote (20), below indented code (80) so code is never taken for a quote.
-        md.parser.blockprocessors.register(_CommandQuoteProcessor(md.parser, state), "docker_notes", 21)
+        md.parser.blockprocessors.register(
+            _CommandQuoteProcessor(md.parser, state), "docker_notes", 21
+        )
 
 
 @dataclass
@@ -138,9 +143,9 @@ class _SourceCapture(Preprocessor):
 
 @dataclass
 class _Group:
-    """Consecutive quote lines: prose, or commands (each a list of physical lines)."""
+    """Consecutive quote lines: prose (one quote level removed), or parsed commands."""
 
-    commands: list[list[str]] = field(default_factory=list)
+    commands: list[ParsedCommand] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)
 
 
@@ -152,7 +157,9 @@ class _CommandQuoteProcessor(BlockProcessor):
         self.state = state
         names = [re.escape(name) for name in state.knowledge.programs]
         # A cheap first look: some quote line mentions a known program (any case).
-        self._hint = re.compile(r"(?im)^[ ]{0,3}>.*?(?<![\w-])(?:" + "|".join(names) + r")(?![\w-])")
+        self._hint = re.compile(
+            r"(?im)^[ ]{0,3}>.*?(?<![\w-])(?:" + "|".join(names) + r")(?![\w-])"
+        )
 
     def test(self, parent: etree.Element, block: str) -> bool:
         return bool(self._hint.search(block)) and self._has_command_line(block)
@@ -181,7 +188,7 @@ class _CommandQuoteProcessor(BlockProcessor):
             self.parser.parseBlocks(parent, [before])
         if all(g.commands for g in groups):
             for group in groups:
-                self._append_block(parent, group.commands)
+                self._store_block(parent, group.commands)
             return None
         sibling = self.lastChild(parent)
         quote = sibling if sibling is not None and sibling.tag == "blockquote" else None
@@ -189,7 +196,7 @@ class _CommandQuoteProcessor(BlockProcessor):
             quote = etree.SubElement(parent, "blockquote")
         for group in groups:
             if group.commands:
-                self._append_block(quote, group.commands)
+                self._store_block(quote, group.commands)
             else:
                 self.parser.state.set("blockquote")
                 self.parser.parseChunk(quote, "\n".join(group.prose))
@@ -206,24 +213,43 @@ class _CommandQuoteProcessor(BlockProcessor):
         while k < len(raw_lines):
             raw = raw_lines[k]
             m = _QUOTE_LINE.match(raw)
-            inner = ("" if raw.strip() == ">" else m.group(1)) if m else raw
             if m is None and groups and groups[-1].commands:
                 return groups, "\n".join(raw_lines[k:])
             found = detect.detect(self._inner(raw), self.state.knowledge) if m else None
             if found is not None and found.kind == detect.COMMAND:
-                lines, k = self._command_lines(raw_lines, k)
-                if not groups or not groups[-1].commands:
-                    groups.append(_Group())
-                groups[-1].commands.append(lines)
+                lines, end = self._command_lines(raw_lines, k)
+                command = self._parse(lines)
+                if command is not None:
+                    if not groups or not groups[-1].commands:
+                        groups.append(_Group())
+                    groups[-1].commands.append(command)
+                    k = end
+                    continue
+                # Not understood: the lines stay prose of the quote, exactly as written.
+                self._add_prose(groups, [self._one_level(r) for r in raw_lines[k:end]])
+                k = end
                 continue
             if found is not None and found.kind in (detect.CAPITALISED, detect.TYPO):
-                self.state.report_at(self._inner(raw), found.start, found.message, found.fix,
-                                     WARNING)  # fmt: skip
-            if not groups or groups[-1].commands:
-                groups.append(_Group())
-            groups[-1].prose.append(inner)
+                self.state.report_at(
+                    self._inner(raw), found.start, found.message, found.fix, WARNING
+                )
+            self._add_prose(groups, [self._one_level(raw)])
             k += 1
         return groups, ""
+
+    @staticmethod
+    def _add_prose(groups: list[_Group], lines: list[str]) -> None:
+        if not groups or groups[-1].commands:
+            groups.append(_Group())
+        groups[-1].prose.extend(lines)
+
+    @staticmethod
+    def _one_level(raw: str) -> str:
+        """The line as Python-Markdown's quote processor leaves it (BlockQuoteProcessor.clean)."""
+        m = _QUOTE_LINE.match(raw)
+        if raw.strip() == ">":
+            return ""
+        return m.group(1) if m else raw
 
     def _command_lines(self, raw_lines: list[str], k: int) -> tuple[list[str], int]:
         """The physical lines of the command starting at line k: `\\` continues it."""
@@ -239,12 +265,13 @@ class _CommandQuoteProcessor(BlockProcessor):
                 multi_line = True
             elif multi_line and self._missing_backslash(lines, inner):
                 self.state.report_at(
-                    lines[-1], len(lines[-1].rstrip()),
+                    lines[-1],
+                    len(lines[-1].rstrip()),
                     "this line of a multi-line command does not end with `\\`, so the shell "
                     "runs it on its own and the next line fails",
                     "add ` \\` at the end of the line",
                     WARNING,
-                )  # fmt: skip
+                )
             else:
                 break
             lines.append(inner)
@@ -255,7 +282,11 @@ class _CommandQuoteProcessor(BlockProcessor):
     def _missing_backslash(lines: list[str], inner: str) -> bool:
         """After `docker run -d \\` / `-p 80:80` (no `\\`), a line `-v …` or `image:tag` still belongs."""
         nxt = inner.strip()
-        if not nxt or detect.command_start(nxt) != 0 or nxt.split()[0] in ("docker", "docker-compose"):
+        if (
+            not nxt
+            or detect.command_start(nxt) != 0
+            or nxt.split()[0] in ("docker", "docker-compose")
+        ):
             return False
         return nxt.startswith("-") or (" " not in nxt and lines[-1].strip().startswith("-"))
 
@@ -265,21 +296,6 @@ class _CommandQuoteProcessor(BlockProcessor):
         return m.group(1) if m else raw
 
     # --- one block -------------------------------------------------------------------------------
-
-    def _append_block(self, parent: etree.Element, commands: Sequence[list[str]]) -> None:
-        parsed: list[ParsedCommand] = []
-        for lines in commands:
-            command = self._parse(lines)
-            if command is None:  # left as written: a paragraph of its own, as Markdown shows it
-                if parsed:
-                    self._store_block(parent, parsed)
-                    parsed = []
-                p = etree.SubElement(parent, "p")
-                p.text = "\n".join(lines)
-                continue
-            parsed.append(command)
-        if parsed:
-            self._store_block(parent, parsed)
 
     def _store_block(self, parent: etree.Element, parsed: list[ParsedCommand]) -> None:
         self.state.blocks += 1
@@ -294,12 +310,23 @@ class _CommandQuoteProcessor(BlockProcessor):
         try:
             command = parse_command(text, self.state.knowledge)
         except UnbalancedQuote as e:
-            self._report(lines, offsets[e.position], str(e) + "; the line is left as written",
-                         "close the quote, or escape it with `\\`", WARNING)  # fmt: skip
+            self._report(
+                lines,
+                offsets[e.position],
+                str(e) + "; the line is left as written",
+                "close the quote, or escape it with `\\`",
+                WARNING,
+            )
             return None
-        except Exception as e:  # noqa: BLE001 - a note must never break the build
-            self._report(lines, 0, f"could not read this command ({type(e).__name__}: {e}); "
-                         "the line is left as written", "", WARNING)  # fmt: skip
+        except Exception as e:
+            self._report(
+                lines,
+                0,
+                f"could not read this command ({type(e).__name__}: {e}); "
+                "the line is left as written",
+                "",
+                WARNING,
+            )
             return None
         self.state.locate(first_line)
         for problem in command.problems:
@@ -308,8 +335,13 @@ class _CommandQuoteProcessor(BlockProcessor):
 
     def _report_problem(self, lines: list[str], offsets: list[int], problem: Problem) -> None:
         level = INFO if problem.level == INFO else WARNING
-        self._report(lines, offsets[min(problem.offset, len(offsets) - 1)], problem.message,
-                     problem.fix, level)  # fmt: skip
+        self._report(
+            lines,
+            offsets[min(problem.offset, len(offsets) - 1)],
+            problem.message,
+            problem.fix,
+            level,
+        )
 
     def _report(self, lines: list[str], offset: int, message: str, fix: str, level: str) -> None:
         """Report at `offset` in the joined lines: find its physical line, then its column."""
@@ -321,5 +353,5 @@ class _CommandQuoteProcessor(BlockProcessor):
         self.state.report_at(lines[-1], len(lines[-1]), message, fix, level)
 
 
-def makeExtension(**kwargs: Any) -> DockerCommandsExtension:  # noqa: N802 - Python-Markdown's API
+def makeExtension(**kwargs: Any) -> DockerCommandsExtension:
     return DockerCommandsExtension(**kwargs)

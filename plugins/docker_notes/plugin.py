@@ -43,7 +43,9 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         if self.config.commands.enabled:
             self.commands = CommandBlocks(self.config.commands, config, log)
         if self.config.images.enabled:
-            self.images = ImageChecks(self.config.images, config, log, serving=self.command == "serve")
+            self.images = ImageChecks(
+                self.config.images, config, log, serving=self.command == "serve"
+            )
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

@@ -8,12 +8,12 @@ stays prose. A capitalised `Docker run …` or a typo such as `docker rum …` i
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
 from .knowledge import Knowledge, Program
 from .parse import PROMPT_RE, WRAPPERS
+from .suggest import closest
 
 COMMAND = "command"
 PROSE = "prose"
@@ -98,14 +98,14 @@ def detect(line: str, knowledge: Knowledge) -> Detection:
             return Detection(PROSE)
         return Detection(COMMAND, program.name, start)
     real, path = knowledge.real_program(program)
-    close = difflib.get_close_matches(second, knowledge.command_names(real, path), n=1, cutoff=0.6)
+    close = closest(second, knowledge.command_names(real, path))
     if close and not _looks_like_prose(line) and second.isalpha() and second.islower():
         return Detection(
             TYPO,
             program.name,
             start + m.start(2),
             f"`{second}` is not a `{first}` command; the line is left as written",
-            f"did you mean `{first} {close[0]}`?",
+            f"did you mean `{first} {close}`?",
         )
     return Detection(PROSE)
 
@@ -127,6 +127,6 @@ def _is_subcommand_or_option(program: Program, word: str, knowledge: Knowledge) 
 
 
 def _looks_like_prose(line: str) -> bool:
-    """"docker images are read-only." is a sentence, not a command."""
+    """ "docker images are read-only." is a sentence, not a command."""
     words = line.split()
     return bool(words) and bool(_SENTENCE_END.search(words[-1])) and len(words) >= 3

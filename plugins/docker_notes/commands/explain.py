@@ -7,12 +7,12 @@ says what the shell's own parts do.
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from . import imageref, values
 from .knowledge import Arg, Command, Knowledge, Option, Program
 from .model import Explanation
+from .suggest import distance
 from .tokens import RawToken
 
 __all__ = ["Explanation"]
@@ -35,6 +35,8 @@ _OPERATORS = {
     ";": "Ends the command; the next one runs after it, whether it succeeded or not.",
     ";;": "Ends a case branch.",
     "&": "Runs the command in the background, so the shell does not wait for it.",
+    "(": "Starts a group of commands run in a subshell (a separate copy of the shell).",
+    ")": "Ends a group of commands run in a subshell.",
 }
 _REDIRECTS = {
     ">": "Writes the command's output into the file that follows (replacing its content).",
@@ -71,22 +73,28 @@ def _ref(command: Command) -> tuple[tuple[str, str], ...]:
 
 def prompt(text: str) -> Explanation:
     return Explanation(
-        text, "prompt",
+        text,
+        "prompt",
         "The shell's prompt, shown in the notes to mark a command. You do not type it, "
         "and the copy button leaves it out.",
-    )  # fmt: skip
+    )
 
 
 def operator(text: str) -> Explanation:
     key = "pipe" if text.startswith("|") and text != "||" else "operator"
-    return Explanation(text, "shell operator", _OPERATORS.get(text, "A shell operator."),
-                       links=_link("Bash manual", _SHELL_LINKS[key]))  # fmt: skip
+    return Explanation(
+        text,
+        "shell operator",
+        _OPERATORS.get(text, "A shell operator."),
+        links=_link("Bash manual", _SHELL_LINKS[key]),
+    )
 
 
 def redirect(text: str) -> Explanation:
     meaning = _REDIRECTS.get(text) or _REDIRECTS.get(text.lstrip("0123456789"), "A redirection.")
-    return Explanation(text, "shell redirection", meaning,
-                       links=_link("Bash manual", _SHELL_LINKS["redirect"]))  # fmt: skip
+    return Explanation(
+        text, "shell redirection", meaning, links=_link("Bash manual", _SHELL_LINKS["redirect"])
+    )
 
 
 def redirect_target(op: str, word: RawToken) -> Explanation:
@@ -96,30 +104,37 @@ def redirect_target(op: str, word: RawToken) -> Explanation:
         text = f"File descriptor {word.value}."
     else:
         text = f"The file `{word.value}` that receives the output."
-    return Explanation(word.text, "file (shell redirection)", text,
-                       links=_link("Bash manual", _SHELL_LINKS["redirect"]))  # fmt: skip
+    return Explanation(
+        word.text,
+        "file (shell redirection)",
+        text,
+        links=_link("Bash manual", _SHELL_LINKS["redirect"]),
+    )
 
 
 def comment(text: str) -> Explanation:
     return Explanation(
-        text, "comment",
+        text,
+        "comment",
         "A comment: the author's note after the command. The shell ignores everything from `#` "
         "to the end of the line.",
         links=_link("Bash manual", _SHELL_LINKS["comment"]),
-    )  # fmt: skip
+    )
 
 
 def continuation() -> Explanation:
     return Explanation(
-        "\\", "line continuation",
+        "\\",
+        "line continuation",
         "The command goes on on the next line: the shell reads these lines as one command.",
         links=_link("Bash manual", _SHELL_LINKS["quoting"]),
-    )  # fmt: skip
+    )
 
 
 def end_of_options() -> Explanation:
-    return Explanation("--", "end of options",
-                       "Everything after `--` is an argument, even if it starts with `-`.")
+    return Explanation(
+        "--", "end of options", "Everything after `--` is an argument, even if it starts with `-`."
+    )
 
 
 def generic(word: RawToken) -> Explanation:
@@ -138,7 +153,9 @@ def program(
     if real is not None and path and prog.alias_of:
         target = " ".join((real.name, *path))
         text = f"{text} Today the same commands are written `{target} …`."
-    return Explanation(typed, "program", text, links=_link(f"{prog.name} reference", prog.reference))
+    return Explanation(
+        typed, "program", text, links=_link(f"{prog.name} reference", prog.reference)
+    )
 
 
 def subcommand(command: Command, program: Program, typed_path: tuple[str, ...]) -> Explanation:
@@ -184,30 +201,42 @@ def short_options(
     if value is not None:
         last = flags[-1]
         details.extend(_value_details(last, value))
-        text = (f"The option `{(last.names or last.all_names)[0]}` with its value `{value}` "
-                "written straight after it.")  # fmt: skip
+        text = (
+            f"The option `{(last.names or last.all_names)[0]}` with its value `{value}` "
+            "written straight after it."
+        )
         if len(flags) > 1:
-            text = f"{len(flags)} one-letter options written together; the last one carries a value."
+            text = (
+                f"{len(flags)} one-letter options written together; the last one carries a value."
+            )
     else:
         text = f"{len(flags)} one-letter options written together:"
         if len(flags) == 1:
             text = _option_text(flags[0])
-    return Explanation(word.text, f"options of {command.display}", text, tuple(details),
-                       _ref(command))  # fmt: skip
+    return Explanation(
+        word.text, f"options of {command.display}", text, tuple(details), _ref(command)
+    )
 
 
 def option_with_value(
     opt: Option, command: Command, word: RawToken, name: str, value: str
 ) -> Explanation:
     details = tuple(_value_details(opt, value))
-    return Explanation(word.text, f"option of {command.display}", _option_text(opt), details,
-                       _option_link(opt, command))  # fmt: skip
+    return Explanation(
+        word.text,
+        f"option of {command.display}",
+        _option_text(opt),
+        details,
+        _option_link(opt, command),
+    )
 
 
 def value(opt: Option, command: Command, word: RawToken, knowledge: Knowledge) -> Explanation:
     label = f"value of {opt.long_name}"
     details = _value_details(opt, word.value, knowledge)
-    text = f"The value of `{opt.long_name}`" + (f": {_first_sentence(opt.help)}" if opt.help else ".")
+    text = f"The value of `{opt.long_name}`" + (
+        f": {_first_sentence(opt.help)}" if opt.help else "."
+    )
     if opt.kind == "image":
         ref = imageref.parse_image(word.value)
         where, parts = imageref.describe(ref, knowledge.official_images)
@@ -221,7 +250,7 @@ def _value_details(opt: Option, raw: str, knowledge: Knowledge | None = None) ->
     if kind in ("name", "string", "number", "path", "flag"):
         if kind == "flag" and raw.lower() in ("true", "false"):
             return [f"`{raw}`: turns the option {'on' if raw.lower() == 'true' else 'off'}"]
-        return _substitution_details(raw) or ([f"`{raw}`"] if kind != "string" else [])
+        return _substitution_details(raw)
     if kind == "container":
         return values.link(raw)
     if kind == "image":
@@ -243,8 +272,11 @@ def _substitution_details(raw: str) -> list[str]:
 
 
 def _placeholder_details(word: RawToken) -> list[str]:
-    return [f"replace `{p}` with your own value" for p in _PLACEHOLDER_PARTS.findall(word.value)
-            if word.placeholder or p.startswith("*")]  # fmt: skip
+    return [
+        f"replace `{p}` with your own value"
+        for p in _PLACEHOLDER_PARTS.findall(word.value)
+        if word.placeholder or p.startswith("*")
+    ]
 
 
 def _first_sentence(text: str) -> str:
@@ -272,11 +304,21 @@ def _image_links(ref: imageref.ImageRef, command: Command) -> tuple[tuple[str, s
 def image(word: RawToken, arg: Arg, command: Command, knowledge: Knowledge) -> Explanation:
     label = f"image ({arg.name})"
     if imageref.is_image_id(word.value):
-        return Explanation(word.text, label, "An image, given by its ID (the start of its "
-                           "content digest, as `docker images` lists it).", links=_ref(command))
+        return Explanation(
+            word.text,
+            label,
+            "An image, given by its ID (the start of its "
+            "content digest, as `docker images` lists it).",
+            links=_ref(command),
+        )
     if word.has_substitution:
-        return Explanation(word.text, label, arg.explain or "The image.",
-                           tuple(_substitution_details(word.value)), _ref(command))  # fmt: skip
+        return Explanation(
+            word.text,
+            label,
+            arg.explain or "The image.",
+            tuple(_substitution_details(word.value)),
+            _ref(command),
+        )
     ref = imageref.parse_image(word.value)
     where, parts = imageref.describe(ref, knowledge.official_images)
     text = f"{arg.explain} {where}".strip() if arg.explain else where
@@ -289,30 +331,40 @@ def image(word: RawToken, arg: Arg, command: Command, knowledge: Knowledge) -> E
 def image_typo(word: RawToken, knowledge: Knowledge) -> tuple[str, str] | None:
     ref = imageref.parse_image(word.value)
     if ref.problem and not _STAND_IN.match(word.value) and not word.has_substitution:
-        return (f"`{word.value}` is not a valid image reference: {ref.problem}",
-                "write it as `name[:tag]`, e.g. `ubuntu:24.04`")  # fmt: skip
-    if ref.tag and ref.tag != "latest" and difflib.SequenceMatcher(None, ref.tag, "latest").ratio() >= 0.8:
+        return (
+            f"`{word.value}` is not a valid image reference: {ref.problem}",
+            "write it as `name[:tag]`, e.g. `ubuntu:24.04`",
+        )
+    if ref.tag and ref.tag != "latest" and distance(ref.tag, "latest") == 1:
         return (f"the tag `{ref.tag}` looks like a typo", "did you mean `latest`?")
     if ref.official and not ref.tag and not ref.digest:
         close = imageref.closest_official(ref.name, knowledge.official_images)
         if close:
-            return (f"`{ref.name}` is not an official image on Docker Hub",
-                    f"did you mean `{close}`?")  # fmt: skip
+            return (
+                f"`{ref.name}` is not an official image on Docker Hub",
+                f"did you mean `{close}`?",
+            )
     return None
 
 
 def argument(word: RawToken, arg: Arg | None, command: Command) -> Explanation:
     if arg is None:
-        return Explanation(word.text, f"argument of {command.display}",
-                           f"An extra argument to `{command.display}`.", links=_ref(command),
-                           specific=False)  # fmt: skip
+        return Explanation(
+            word.text,
+            f"argument of {command.display}",
+            f"An extra argument to `{command.display}`.",
+            links=_ref(command),
+            specific=False,
+        )
     text = arg.explain or f"The {arg.name.lower()}."
     details = _substitution_details(word.value)
     if arg.role == "container" and not word.has_substitution:
         if imageref.is_image_id(word.value):
             details.append("given by its ID (the start of it is enough)")
         elif _STAND_IN.match(word.value):
-            details.append(f"`{word.value}` looks like a placeholder: replace it with your container")
+            details.append(
+                f"`{word.value}` looks like a placeholder: replace it with your container"
+            )
         elif ":" not in word.value:
             details.append(f"the container named `{word.value}`")
     if arg.role == "path" and (m := _CONTAINER_PATH.match(word.value)):
@@ -331,28 +383,42 @@ def placeholder(word: RawToken, arg: Arg | None, command: Command) -> Explanatio
 
 
 def unknown_word(word: RawToken, command: Command) -> Explanation:
-    return Explanation(word.text, "argument", f"An argument to `{command.display}`.",
-                       links=_ref(command), specific=False)  # fmt: skip
+    return Explanation(
+        word.text,
+        "argument",
+        f"An argument to `{command.display}`.",
+        links=_ref(command),
+        specific=False,
+    )
 
 
 def container_command(word: RawToken, prog: Program | None, command: Command) -> Explanation:
     if word.value.startswith("-") and command.path[-1:] != ("exec",):
-        return Explanation(word.text, "argument for the image's program",
-                           "An argument for the image's own program (its ENTRYPOINT): Docker "
-                           "passes everything after the image name on to it.", links=_ref(command))
+        return Explanation(
+            word.text,
+            "argument for the image's program",
+            "An argument for the image's own program (its ENTRYPOINT): Docker "
+            "passes everything after the image name on to it.",
+            links=_ref(command),
+        )
     runs = "The program to run inside the container"
     if command.path[-1:] == ("exec",):
         runs = "The program to run inside the running container"
     if prog is not None and prog.text:
         text = f"{runs}: `{word.value}`. {prog.text}"
-        return Explanation(word.text, "command in the container", text,
-                           links=_link(f"{prog.name} reference", prog.reference))  # fmt: skip
+        return Explanation(
+            word.text,
+            "command in the container",
+            text,
+            links=_link(f"{prog.name} reference", prog.reference),
+        )
     text = f"{runs}: `{word.value}`, instead of the image's default command."
     specific = True
     if command.path[-1:] == ("exec",):
         text = f"{runs}: `{word.value}`."
-    return Explanation(word.text, "command in the container", text, links=_ref(command),
-                       specific=specific)  # fmt: skip
+    return Explanation(
+        word.text, "command in the container", text, links=_ref(command), specific=specific
+    )
 
 
 def program_argument(
@@ -361,9 +427,12 @@ def program_argument(
     label = f"argument of {first.value.rsplit('/', 1)[-1]}"
     details = tuple(_substitution_details(word.value) + _placeholder_details(word))
     if word.placeholder:
-        return Explanation(word.text, "placeholder",
-                           "A placeholder: replace it (brackets included) with your own value.",
-                           details)  # fmt: skip
+        return Explanation(
+            word.text,
+            "placeholder",
+            "A placeholder: replace it (brackets included) with your own value.",
+            details,
+        )
     text = f"An argument passed to `{first.value}`."
     if inside is not None:
         text = f"An argument passed to `{first.value}` inside the container."

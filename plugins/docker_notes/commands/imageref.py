@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+
+from .suggest import closest
 
 _NAME_PART = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 _TAG = re.compile(r"^[\w][\w.-]{0,127}$")
@@ -84,7 +85,9 @@ def _with_problem(ref: ImageRef) -> ImageRef:
         problem = "the digest is not of the form `sha256:<hex>`"
     if ":" in ref.text.split("/")[-1].split("@")[0] and ref.text.split("/")[-1].count(":") > 1:
         problem = "it has more than one `:`; only one separates the name from the tag"
-    return ImageRef(ref.text, ref.registry, ref.path, ref.tag, ref.digest, problem) if problem else ref
+    return (
+        ImageRef(ref.text, ref.registry, ref.path, ref.tag, ref.digest, problem) if problem else ref
+    )
 
 
 def describe(ref: ImageRef, official_images: Collection[str] = ()) -> tuple[str, tuple[str, ...]]:
@@ -122,5 +125,4 @@ def closest_official(name: str, official_images: Collection[str]) -> str | None:
     """`ngnix` → `nginx`: a likely typo of an official image name."""
     if not official_images or name in official_images:
         return None
-    matches = difflib.get_close_matches(name, official_images, n=1, cutoff=0.8)
-    return matches[0] if matches else None
+    return closest(name, official_images, max_share=0)

@@ -211,13 +211,15 @@ def read_document(path: Path) -> dict[str, Any]:
 
 def parse_document(text: str, source: str = "<knowledge>") -> dict[str, Any]:
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as e:
         raise KnowledgeError(f"Knowledge file '{source}' is not valid YAML: {e}") from None
     if data is None:
         return {}
     if not isinstance(data, dict) or not isinstance(data.get("programs", {}), dict):
-        raise KnowledgeError(f"Knowledge file '{source}' must be a mapping with a 'programs' mapping")
+        raise KnowledgeError(
+            f"Knowledge file '{source}' must be a mapping with a 'programs' mapping"
+        )
     return data
 
 
@@ -239,8 +241,8 @@ def merge_document(into: dict[str, Any], doc: Mapping[str, Any]) -> None:
         for key, value in raw.items():
             if key == "commands":
                 _merge_commands(target.setdefault("commands", {}), value or {})
-            elif key == "options":
-                target["options"] = _merge_options(target.get("options", []), value or [])
+            elif key in ("options", "command_options"):
+                target[key] = _merge_options(target.get(key, []), value or [])
             else:
                 target[key] = copy.deepcopy(value)
 
@@ -275,7 +277,11 @@ def _merge_options(current: list[Any], new: Iterable[Any]) -> list[Any]:
         raw = dict(raw or {})
         names = set(_as_list(raw.get("names"))) | set(_as_list(raw.get("hidden_names")))
         match = next(
-            (o for o in result if names & (set(_as_list(o.get("names"))) | set(_as_list(o.get("hidden_names"))))),
+            (
+                o
+                for o in result
+                if names & (set(_as_list(o.get("names"))) | set(_as_list(o.get("hidden_names"))))
+            ),
             None,
         )
         if match is None:
@@ -321,6 +327,8 @@ def build(raw: Mapping[str, Any], sources: tuple[str, ...] = ()) -> Knowledge:
 
 def _build_program(name: str, data: Mapping[str, Any]) -> Program:
     options = tuple(_build_option(o) for o in _as_list(data.get("options")))
+    # Options every command accepts (`--help`), known to each command but listed by none.
+    common = _index(_build_option(o) for o in _as_list(data.get("command_options")))
     raw_commands: Mapping[str, Any] = data.get("commands") or {}
     paths = [tuple(str(k).split()) for k in raw_commands]
     children: dict[tuple[str, ...], set[str]] = {}
@@ -332,6 +340,8 @@ def _build_program(name: str, data: Mapping[str, Any]) -> Program:
     for key, raw in raw_commands.items():
         path = tuple(str(key).split())
         command = _build_command(name, path, raw or {}, children.get(path, set()), reference)
+        for option_name, option in common.items():
+            command.by_name.setdefault(option_name, option)  # type: ignore[attr-defined]
         commands[path] = command
     # Aliases point at their command; a real path always wins over an alias spelling.
     for command in list(commands.values()):

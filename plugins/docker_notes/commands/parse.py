@@ -7,7 +7,6 @@ with an explanation, and the problems found (an unknown option, a missing value.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -32,6 +31,7 @@ from .model import (
     Problem,
     Token,
 )
+from .suggest import closest
 from .tokens import OPERATOR, REDIRECT, WORD, RawToken, scan
 
 # Prompts people copy from their terminal: `$ `, `# `, `＄ `, `$> `, `PS> `, `PS C:\Users\me> `,
@@ -62,9 +62,15 @@ def _shift(token: RawToken, offset: int) -> RawToken:
     if not offset:
         return token
     return RawToken(
-        token.kind, token.text, token.start + offset, token.end + offset, token.value,
-        token.quoted, token.has_substitution, token.placeholder,
-    )  # fmt: skip
+        token.kind,
+        token.text,
+        token.start + offset,
+        token.end + offset,
+        token.value,
+        token.quoted,
+        token.has_substitution,
+        token.placeholder,
+    )
 
 
 @dataclass
@@ -131,9 +137,14 @@ class _Parser:
         while node.is_group and self._more():
             word = self._peek()
             if word.value.startswith("-") and word.value != "-":
-                self._option(node, real, in_group=True)
+                self._option(node, real)
                 continue
             candidate = real.commands.get((*path, word.value))
+            if candidate is None and self._after_unknown_option():
+                # Probably the value of the unknown option just before: the subcommand may follow.
+                self._next()
+                self._add(word, UNKNOWN, ex.unknown_word(word, node))
+                continue
             if candidate is None:
                 self._unknown_subcommand(real, path, word)
                 return self._rest_as_arguments(node)
@@ -173,7 +184,7 @@ class _Parser:
                     slot += 1
             if not command.interspersed:
                 options_done = True
-        missing = [a.name for a, n in zip(slots, filled) if not a.optional and not n]
+        missing = [a.name for a, n in zip(slots, filled, strict=False) if not a.optional and not n]
         if missing and not self._has_placeholder_or_substitution():
             end = self.words[-1].end if self.words else 0
             names = " ".join(missing)
@@ -213,23 +224,33 @@ class _Parser:
     def _rest_as_arguments(self, command: Command) -> None:
         while self._more():
             word = self._next()
-            self._add(word, UNKNOWN if not word.placeholder else PLACEHOLDER,
-                      ex.unknown_word(word, command))  # fmt: skip
+            self._add(
+                word,
+                UNKNOWN if not word.placeholder else PLACEHOLDER,
+                ex.unknown_word(word, command),
+            )
 
     # --- options --------------------------------------------------------------------------------
 
-    def _option(self, command: Command, program: Program, in_group: bool = False) -> None:
+    def _after_unknown_option(self) -> bool:
+        tokens = self.parsed.tokens
+        return bool(tokens) and tokens[-1].role == UNKNOWN and tokens[-1].text.startswith("-")
+
+    def _option(self, command: Command, program: Program) -> None:
         word = self._next()
         text = word.value
-        if text.startswith("--"):
+        if text.startswith("--") or (len(text) > 2 and text[2] == "="):
+            # `--name=web`, `--rm`, and the one-letter `-p=false`
             name, eq, value = text.partition("=")
-            option = command.option(name) or (None if in_group else None)
+            option = command.option(name)
             if option is None:
                 return self._unknown_option(word, command, name)
             if eq:
                 if not option.takes_value and value.lower() not in ("true", "false"):
                     self._problem(word.start, f"`{name}` takes no value", f"write `{name}` alone")
-                return self._add(word, OPTION, ex.option_with_value(option, command, word, name, value))
+                return self._add(
+                    word, OPTION, ex.option_with_value(option, command, word, name, value)
+                )
             return self._option_value(word, option, command)
         option = command.option(text)
         if option is not None:  # a one-dash option with a long name (`-all` in some programs)
@@ -248,8 +269,9 @@ class _Parser:
             if option.takes_value:
                 glued = letters[k + 1 :].lstrip("=")
                 if glued:
-                    self._add(word, OPTION, ex.short_options(
-                        [*flags, option], command, word, value=glued))  # fmt: skip
+                    self._add(
+                        word, OPTION, ex.short_options([*flags, option], command, word, value=glued)
+                    )
                     return
                 if flags:
                     self._add(word, OPTION, ex.short_options([*flags, option], command, word))
@@ -291,11 +313,7 @@ class _Parser:
         self, word: RawToken, command: Command, name: str, long_guess: Option | None = None
     ) -> None:
         known = [n for o in command.options for n in o.names]
-        if long_guess is not None:
-            guess = long_guess.long_name
-        else:
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            guess = close[0] if close else ""
+        guess = long_guess.long_name if long_guess is not None else closest(name, known) or ""
         where = f"`{command.display}`"
         message = f"`{name}` is not an option of {where}"
         if name != word.value.partition("=")[0]:
@@ -306,9 +324,9 @@ class _Parser:
 
     def _unknown_subcommand(self, program: Program, path: tuple[str, ...], word: RawToken) -> None:
         choices = self.knowledge.command_names(program, path)
-        close = difflib.get_close_matches(word.value, choices, n=1, cutoff=0.6)
+        close = closest(word.value, choices)
         where = " ".join((program.name, *path))
-        fix = f"did you mean `{where} {close[0]}`?" if close else f"see `{where} --help`"
+        fix = f"did you mean `{where} {close}`?" if close else f"see `{where} --help`"
         self._problem(word.start, f"`{word.value}` is not a subcommand of `{where}`", fix)
 
     # --- other programs (in pipelines, or run inside a container) --------------------------------
@@ -328,7 +346,9 @@ class _Parser:
             if owner is not None and word.value.startswith("-"):
                 option = owner.option(word.value.partition("=")[0])
             if option is not None:
-                self._add(word, OPTION, ex.option(option, owner, word.text) if owner else ex.generic(word))
+                self._add(
+                    word, OPTION, ex.option(option, owner, word.text) if owner else ex.generic(word)
+                )
                 if option.takes_value and "=" not in word.value and self._more():
                     value = self._next()
                     self._add(value, VALUE, ex.value(option, owner, value, self.knowledge))  # type: ignore[arg-type]

@@ -105,15 +105,21 @@ def _explanations(command: ParsedCommand, block_id: str, k: int, total: int) -> 
 def _item(explanation: Explanation, role: str, item_id: str) -> str:
     details = ""
     if explanation.details:
-        details = '<ul class="dn-x__details">' + "".join(
-            f"<li>{inline(d)}</li>" for d in explanation.details
-        ) + "</ul>"  # fmt: skip
+        details = (
+            '<ul class="dn-x__details">'
+            + "".join(f"<li>{inline(d)}</li>" for d in explanation.details)
+            + "</ul>"
+        )
     links = ""
     if explanation.links:
-        links = '<span class="dn-x__links">' + " ".join(
-            f'<a class="dn-x__link" href="{html.escape(url)}">{_escape(label)}</a>'
-            for label, url in explanation.links
-        ) + "</span>"  # fmt: skip
+        links = (
+            '<span class="dn-x__links">'
+            + " ".join(
+                f'<a class="dn-x__link" href="{html.escape(url)}">{_escape(label)}</a>'
+                for label, url in explanation.links
+            )
+            + "</span>"
+        )
     return (
         f'<li class="dn-x dn-x--{role}" id="{item_id}">'
         f'<code class="dn-x__tok">{_escape(explanation.title)}</code> '

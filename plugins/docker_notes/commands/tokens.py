@@ -19,7 +19,7 @@ REDIRECT = "redirect"  # > >> < 2> 2>&1 &> <<<
 COMMENT = "comment"
 CONTINUATION = "continuation"  # a backslash ending a line
 
-_OPERATORS = ("&&", "||", "|&", ";;", "|", ";", "&")
+_OPERATORS = ("&&", "||", "|&", ";;", "|", ";", "&", "(", ")")
 _REDIRECT_RE = re.compile(r"(?:[0-9]?(?:>>|>&[0-9-]?|>\||>)|&>>?|<<<|<&[0-9-]?|<>|[0-9]?<)")
 # A placeholder written as <name>, possibly with spaces: `<container name>`, `<net-name1>`.
 _ANGLE_RE = re.compile(r"<(?![\s<>&(=])[^<>\n]{1,80}(?<!\s)>")
@@ -58,7 +58,7 @@ def scan(line: str) -> list[RawToken]:
         if c in " \t\r\n":
             i += 1
             continue
-        if c == "\\" and line[i + 1 : i + 2] in ("\n", "\r") or (c == "\\" and i + 1 == n):
+        if (c == "\\" and line[i + 1 : i + 2] in ("\n", "\r")) or (c == "\\" and i + 1 == n):
             end = i + 1 + (line[i + 1 : i + 3] == "\r\n") + (i + 1 < n)
             tokens.append(RawToken(CONTINUATION, line[i:end], i, end, ""))
             i = end
@@ -94,7 +94,7 @@ def scan(line: str) -> list[RawToken]:
                 tokens.append(RawToken(REDIRECT, m.group(), i, m.end(), m.group()))
                 i = m.end()
                 continue
-        end = _word_end(line, i)
+        end = max(_word_end(line, i), i + 1)  # a stray character is a word of its own
         tokens.append(_word(line, i, end))
         i = end
     return tokens
@@ -236,10 +236,9 @@ def _word(line: str, start: int, end: int, *, placeholder: bool = False) -> RawT
 
 def _unquote(text: str) -> str:
     """The word's value as the shell sees it; Windows paths (`C:\\Users\\x`) keep their backslashes."""
-    if re.match(r"^[A-Za-z]:\\", text) or "\\" in text and not any(q in text for q in "'\""):
-        # A lone backslash before a letter is almost always a Windows path separator in notes.
-        if re.search(r"\\[A-Za-z0-9]", text):
-            return text
+    if not any(q in text for q in "'\"") and re.search(r"\\[A-Za-z0-9]", text):
+        # A backslash before a letter is a Windows path separator in notes, not a shell escape.
+        return text
     try:
         parts = shlex.split(text, posix=True)
     except ValueError:

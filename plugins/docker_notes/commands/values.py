@@ -107,8 +107,16 @@ def _is_host_path(source: str) -> bool:
 
 
 def mount(value: str) -> list[str]:
-    words = {"src": "source", "source": "source", "dst": "target", "destination": "target",
-             "target": "target", "type": "type", "readonly": "read-only", "ro": "read-only"}  # fmt: skip
+    words = {
+        "src": "source",
+        "source": "source",
+        "dst": "target",
+        "destination": "target",
+        "target": "target",
+        "type": "type",
+        "readonly": "read-only",
+        "ro": "read-only",
+    }
     lines = []
     for field in value.split(","):
         key, _, val = field.partition("=")
