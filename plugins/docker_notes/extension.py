@@ -103,23 +103,44 @@ class _State:
     report: Reporter
     path: str
     source: str | None
-    lines: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # the source's lines, tabs expanded
+    raw_lines: list[str] = field(default_factory=list)  # the source's lines as written
     cursor: int = 0  # source lines before this one were already matched
     blocks: int = 0
 
-    def locate(self, text: str) -> tuple[int, int]:
-        """1-based (line, column) of the first source line at or after the cursor containing text."""
+    def _find(self, text: str) -> tuple[int, int] | None:
+        """0-based (line, column) of the first source line at or after the cursor holding text."""
         needle = text.strip()
-        for n in range(self.cursor, len(self.lines)):
+        for n in (*range(self.cursor, len(self.lines)), *range(min(self.cursor, len(self.lines)))):
             col = self.lines[n].find(needle)
             if col >= 0:
-                self.cursor = n
-                return n + 1, col + 1
-        for n in range(min(self.cursor, len(self.lines))):  # text reordered by another extension
-            col = self.lines[n].find(needle)
-            if col >= 0:
-                return n + 1, col + 1
-        return 0, 0
+                return n, col
+        return None
+
+    def locate(self, text: str) -> tuple[int, int]:
+        """1-based (line, column) of text in the source; (0, 0) when another extension changed it."""
+        found = self._find(text)
+        if found is None:
+            return 0, 0
+        if found[0] >= self.cursor:
+            self.cursor = found[0]
+        return found[0] + 1, found[1] + 1
+
+    def as_written(self, text: str) -> str:
+        """The line as the author wrote it: Python-Markdown expands tabs, a command keeps them."""
+        found = self._find(text)
+        if found is None:
+            return text
+        n, col = found
+        if self.lines[n][col:].rstrip() != text.strip():
+            return text
+        raw, width, k = self.raw_lines[n], 0, 0
+        while k < len(raw) and width < col:  # the raw column where the expanded one is
+            width = (width // 4 + 1) * 4 if raw[k] == "\t" else width + 1
+            k += 1
+        if width != col:
+            return text
+        return text[: len(text) - len(text.lstrip())] + raw[k:].rstrip()
 
     def report_at(self, line_text: str, offset: int, message: str, fix: str, level: str) -> None:
         line, col = self.locate(line_text)
@@ -135,7 +156,8 @@ class _SourceCapture(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         text = self.state.source if self.state.source is not None else "\n".join(lines)
-        self.state.lines = [line.expandtabs(4) for line in text.splitlines()]
+        self.state.raw_lines = text.splitlines()
+        self.state.lines = [line.expandtabs(4) for line in self.state.raw_lines]
         self.state.cursor = 0
         self.state.blocks = 0
         return lines
@@ -305,7 +327,8 @@ class _CommandQuoteProcessor(BlockProcessor):
         p.text = placeholder
 
     def _parse(self, lines: list[str]) -> ParsedCommand | None:
-        text, offsets = detect.unescape_markdown("\n".join(lines))
+        shown = [self.state.as_written(line) for line in lines]
+        text, offsets = detect.unescape_markdown("\n".join(shown))
         first_line = lines[0]
         try:
             command = parse_command(text, self.state.knowledge)

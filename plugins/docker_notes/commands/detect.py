@@ -91,9 +91,13 @@ def detect(line: str, knowledge: Knowledge) -> Detection:
                 f"write `{first.lower()} {second}`",
             )
         return Detection(PROSE)
-    if program is None or not _has_subcommands(program, knowledge):
+    if program is not None and not _has_subcommands(program, knowledge):
+        return _pipeline_into(line, start, program, knowledge)
+    if program is None:
         return Detection(PROSE)
-    if _is_subcommand_or_option(program, second, knowledge):
+    if _is_subcommand_or_option(program, second, knowledge) or _option_then_subcommand(
+        program, line[start:], knowledge
+    ):
         if _looks_like_prose(line):
             return Detection(PROSE)
         return Detection(COMMAND, program.name, start)
@@ -107,6 +111,22 @@ def detect(line: str, knowledge: Knowledge) -> Detection:
             f"`{second}` is not a `{first}` command; the line is left as written",
             f"did you mean `{first} {close}`?",
         )
+    return Detection(PROSE)
+
+
+# `gunzip -c x.tar.gz | docker load`: a known program feeding a docker command.
+_LATER_COMMAND = re.compile(r"(?:\|\|?|&&|;)\s*(?:sudo\s+)?(\S+)\s+(\S+)")
+
+
+def _pipeline_into(line: str, start: int, first: Program, knowledge: Knowledge) -> Detection:
+    for m in _LATER_COMMAND.finditer(line, start):
+        program = knowledge.program(m.group(1))
+        if (
+            program is not None
+            and _has_subcommands(program, knowledge)
+            and _is_subcommand_or_option(program, m.group(2), knowledge)
+        ):
+            return Detection(COMMAND, first.name, start)
     return Detection(PROSE)
 
 
@@ -124,6 +144,15 @@ def _is_subcommand_or_option(program: Program, word: str, knowledge: Knowledge) 
     if word.startswith("-"):
         return root.option(word.partition("=")[0]) is not None
     return (*path, word) in real.commands
+
+
+def _option_then_subcommand(program: Program, text: str, knowledge: Knowledge) -> bool:
+    """`docker -p 80:80 build .`: an option docker does not know, then a subcommand (linted)."""
+    words = text.split()
+    if len(words) < 3 or not words[1].startswith("-"):
+        return False
+    real, path = knowledge.real_program(program)
+    return any((*path, w) in real.commands for w in words[2:])
 
 
 def _looks_like_prose(line: str) -> bool:

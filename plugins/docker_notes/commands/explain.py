@@ -281,7 +281,7 @@ def _placeholder_details(word: RawToken) -> list[str]:
 
 def _first_sentence(text: str) -> str:
     """The CLI's help up to its first full stop or colon, without `(default …)`."""
-    text = re.sub(r"\s*\(default [^)]*\)", "", text).strip()
+    text = re.sub(r"\s*\(default:? [^)]*\)", "", text).strip()
     text = re.split(r"(?<=[.:])\s", text, maxsplit=1)[0].rstrip(":")
     return text if text.endswith((".", "!", "?")) else text + "."
 
@@ -422,19 +422,20 @@ def container_command(word: RawToken, prog: Program | None, command: Command) ->
 
 
 def program_argument(
-    word: RawToken, first: RawToken, prog: Program | None, inside: Command | None
+    word: RawToken, command: Command | None, program_word: str = ""
 ) -> Explanation:
-    label = f"argument of {first.value.rsplit('/', 1)[-1]}"
+    """An argument of a program we only know in part: say whose argument it is."""
+    name = command.display if command is not None else program_word
     details = tuple(_substitution_details(word.value) + _placeholder_details(word))
     if word.placeholder:
-        return Explanation(
-            word.text,
-            "placeholder",
-            "A placeholder: replace it (brackets included) with your own value.",
-            details,
-        )
-    text = f"An argument passed to `{first.value}`."
-    if inside is not None:
-        text = f"An argument passed to `{first.value}` inside the container."
-    links = _link(f"{prog.name} reference", prog.reference) if prog else ()
-    return Explanation(word.text, label, text, details, links)
+        text = "A placeholder: replace it (brackets included) with your own value."
+        return Explanation(word.text, "placeholder", text, details)
+    links = _ref(command) if command is not None else ()
+    return Explanation(
+        word.text,
+        f"argument of {name.rsplit('/', 1)[-1]}",
+        f"An argument passed to `{name}`.",
+        details,
+        links,
+        specific=False,
+    )

@@ -134,6 +134,8 @@ class Program:
     # The first words of commands (top-level subcommands and alias first words).
     first_words: frozenset[str] = frozenset()
     alias_of: tuple[str, tuple[str, ...]] | None = None
+    # The knowledge is complete (generated from the CLI): unknown options are worth a warning.
+    lint: bool = False
 
     @property
     def text(self) -> str:
@@ -141,6 +143,10 @@ class Program:
 
     def option(self, name: str) -> Option | None:
         return self.by_name.get(name)
+
+    @property
+    def root(self) -> Command:
+        return self.commands[()]
 
 
 @dataclass(frozen=True)
@@ -347,16 +353,7 @@ def _build_program(name: str, data: Mapping[str, Any]) -> Program:
     for command in list(commands.values()):
         for alias in command.aliases:
             commands.setdefault(alias, command)
-    root = Command(
-        program=name,
-        path=(),
-        help=str(data.get("help", "")),
-        explain=str(data.get("explain", "")),
-        reference=reference,
-        options=options,
-        subcommands=frozenset(children.get((), set())),
-        by_name=_index(options),
-    )
+    root = _build_command(name, (), data, children.get((), set()), reference)
     commands.setdefault((), root)
     alias_of = None
     if data.get("alias_of"):
@@ -372,6 +369,7 @@ def _build_program(name: str, data: Mapping[str, Any]) -> Program:
         commands=commands,
         first_words=frozenset(p[0] for p in commands if p),
         alias_of=alias_of,
+        lint=bool(data.get("lint", False)),
     )
 
 

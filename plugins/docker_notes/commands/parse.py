@@ -41,7 +41,6 @@ PROMPT_RE = re.compile(
 )
 # Programs that run the rest of the line as a command.
 WRAPPERS = frozenset({"sudo", "time", "nohup", "exec", "command"})
-DOCKER_PROGRAMS = frozenset({"docker", "docker-compose"})
 
 
 def parse_command(text: str, knowledge: Knowledge) -> ParsedCommand:
@@ -80,6 +79,10 @@ class _Parser:
     # The words of the simple command being read; `i` is the next one.
     words: list[RawToken] = field(default_factory=list)
     i: int = 0
+    # Report unknown options and missing arguments (only for programs known completely).
+    strict: bool = True
+    # Run by another program (`xargs docker port`), which supplies arguments we cannot see.
+    nested: bool = False
 
     # --- splitting into simple commands --------------------------------------------------------
 
@@ -112,6 +115,7 @@ class _Parser:
                 self._add(tok, CONTINUATION, ex.continuation())
         self.words = [t for t in segment if t.kind == WORD]
         self.i = 0
+        self.nested = False
         while self.i < len(self.words):
             first = self.words[self.i]
             name = first.value.rsplit("/", 1)[-1]
@@ -120,17 +124,23 @@ class _Parser:
                 self.i += 1
                 continue
             program = self.knowledge.program(first.value)
-            if name in DOCKER_PROGRAMS and program is not None:
-                self._docker(program)
+            if program is not None and self._has_subcommands(program):
+                self._with_subcommands(program)
             else:
                 self._other_program(program, role=PROGRAM)
             return
 
-    # --- docker ---------------------------------------------------------------------------------
+    # --- programs with subcommands: docker, docker-compose, a user's kubectl --------------------
 
-    def _docker(self, program: Program) -> None:
+    def _has_subcommands(self, program: Program) -> bool:
+        real, path = self.knowledge.real_program(program)
+        root = real.commands.get(path)
+        return root is not None and root.is_group
+
+    def _with_subcommands(self, program: Program) -> None:
         first = self._next()
         real, path = self.knowledge.real_program(program)
+        self.strict = real.lint
         self._add(first, PROGRAM, ex.program(program, first.text, real=real, path=path))
         node = real.commands.get(path) or real.commands[()]
         typed: tuple[str, ...] = ()
@@ -185,7 +195,12 @@ class _Parser:
             if not command.interspersed:
                 options_done = True
         missing = [a.name for a, n in zip(slots, filled, strict=False) if not a.optional and not n]
-        if missing and not self._has_placeholder_or_substitution():
+        if (
+            missing
+            and self.strict
+            and not self.nested
+            and not self._has_placeholder_or_substitution()
+        ):
             end = self.words[-1].end if self.words else 0
             names = " ".join(missing)
             self._problem(
@@ -209,16 +224,24 @@ class _Parser:
             if hint:
                 self._problem(word.start, hint[0], hint[1], level=INFO)
             return
+        if arg is None and not self.strict:
+            self._add(word, ARGUMENT, ex.program_argument(word, command))
+            return
         self._add(word, ARGUMENT, ex.argument(word, arg, command))
 
     def _container_command(self, command: Command, arg: Arg) -> None:
-        """Everything from here on is the program run inside the container and its arguments."""
+        """The rest is a program run by this one: in a container (docker run), by xargs, sudo..."""
         word = self._peek()
         if word.placeholder:
             self._next()
             self._add(word, PLACEHOLDER, ex.placeholder(word, arg, command))
-        program = self.knowledge.program(self._peek().value) if self._more() else None
-        if self._more():
+        if not self._more():
+            return
+        program = self.knowledge.program(self._peek().value)
+        if program is not None and self._has_subcommands(program):
+            self.nested = True
+            self._with_subcommands(program)  # `xargs -n1 docker port`
+        else:
             self._other_program(program, role=COMMAND, inside=command)
 
     def _rest_as_arguments(self, command: Command) -> None:
@@ -246,7 +269,11 @@ class _Parser:
             if option is None:
                 return self._unknown_option(word, command, name)
             if eq:
-                if not option.takes_value and value.lower() not in ("true", "false"):
+                if (
+                    self.strict
+                    and not option.takes_value
+                    and value.lower() not in ("true", "false")
+                ):
                     self._problem(word.start, f"`{name}` takes no value", f"write `{name}` alone")
                 return self._add(
                     word, OPTION, ex.option_with_value(option, command, word, name, value)
@@ -312,6 +339,9 @@ class _Parser:
     def _unknown_option(
         self, word: RawToken, command: Command, name: str, long_guess: Option | None = None
     ) -> None:
+        if not self.strict:  # partial knowledge: an option we do not know is just an argument
+            self._add(word, ARGUMENT, ex.program_argument(word, command))
+            return
         known = [n for o in command.options for n in o.names]
         guess = long_guess.long_name if long_guess is not None else closest(name, known) or ""
         where = f"`{command.display}`"
@@ -334,27 +364,20 @@ class _Parser:
     def _other_program(
         self, program: Program | None, *, role: str, inside: Command | None = None
     ) -> None:
+        """A program we know only in part (grep, bash...): its known options and arguments."""
         first = self._next()
         if role == COMMAND and inside is not None:
             self._add(first, COMMAND, ex.container_command(first, program, inside))
         else:
             self._add(first, PROGRAM, ex.program(program, first.text))
-        owner = program.commands.get(()) if program else None
-        while self._more():
-            word = self._next()
-            option = None
-            if owner is not None and word.value.startswith("-"):
-                option = owner.option(word.value.partition("=")[0])
-            if option is not None:
-                self._add(
-                    word, OPTION, ex.option(option, owner, word.text) if owner else ex.generic(word)
-                )
-                if option.takes_value and "=" not in word.value and self._more():
-                    value = self._next()
-                    self._add(value, VALUE, ex.value(option, owner, value, self.knowledge))  # type: ignore[arg-type]
-                continue
-            role_of_word = PLACEHOLDER if word.placeholder else ARGUMENT
-            self._add(word, role_of_word, ex.program_argument(word, first, program, inside))
+        self.strict = False
+        if program is None:
+            while self._more():
+                word = self._next()
+                role_of_word = PLACEHOLDER if word.placeholder else ARGUMENT
+                self._add(word, role_of_word, ex.program_argument(word, None, first.value))
+            return
+        self._arguments(program.root, program)
 
     # --- bookkeeping ----------------------------------------------------------------------------
 
