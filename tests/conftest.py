@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+pytest_plugins = ["site_helpers"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

@@ -15,11 +15,13 @@ Problems (an unknown option, `Docker run` capitalised, an unclosed quote) are re
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 from markdown import Extension, Markdown
@@ -28,8 +30,8 @@ from markdown.preprocessors import Preprocessor
 
 from .commands import detect, knowledge
 from .commands.model import INFO, WARNING, ParsedCommand, Problem
-from .commands.parse import parse_command
-from .commands.render import render_block
+from .commands.parse import parse_cached
+from .commands.render import render_code, render_explanations, search_texts, wrap
 from .commands.tokens import UnbalancedQuote
 
 log = logging.getLogger("docker_notes")
@@ -73,8 +75,23 @@ class DockerCommandsExtension(Extension):
                 "",
                 "The note's full source text (front matter included), for line numbers.",
             ],
+            "defer_explanations": [
+                False,
+                "Leave a light stand-in for each block and collect the blocks in `deferred` "
+                "(the MkDocs plugin puts them back after the search has indexed the page).",
+            ],
         }
         super().__init__(**kwargs)
+        # Block id -> block HTML of the last converted page, when deferring.
+        self.deferred: dict[str, str] = {}
+        self._knowledge: knowledge.Knowledge | None = None
+
+    @property
+    def knowledge(self) -> knowledge.Knowledge:
+        """Loaded once per extension (MkDocs makes a new one for every build, serve included)."""
+        if self._knowledge is None:
+            self._knowledge = knowledge.load(self.getConfig("knowledge"))
+        return self._knowledge
 
     def set_page(self, path: str, source: str) -> None:
         """Tell the extension which note the next conversion is (MkDocs shares one instance)."""
@@ -83,11 +100,13 @@ class DockerCommandsExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
+        self.deferred = {}
         state = _State(
-            knowledge=knowledge.load(self.getConfig("knowledge")),
+            knowledge=self.knowledge,
             report=self.getConfig("report") or log_diagnostic,
             path=self.getConfig("path") or "<markdown>",
             source=self.getConfig("source") or None,
+            deferred=self.deferred if self.getConfig("defer_explanations") else None,
         )
         # First of all preprocessors, to see the text as written when no source was given.
         md.preprocessors.register(_SourceCapture(md, state), "docker_notes_source", 1000)
@@ -107,6 +126,8 @@ class _State:
     raw_lines: list[str] = field(default_factory=list)  # the source's lines as written
     cursor: int = 0  # source lines before this one were already matched
     blocks: int = 0
+    deferred: dict[str, str] | None = None
+    indexed: set[str] = field(default_factory=set)  # explanation texts already on the page
 
     def _find(self, text: str) -> tuple[int, int] | None:
         """0-based (line, column) of the first source line at or after the cursor holding text."""
@@ -160,6 +181,7 @@ class _SourceCapture(Preprocessor):
         self.state.lines = [line.expandtabs(4) for line in self.state.raw_lines]
         self.state.cursor = 0
         self.state.blocks = 0
+        self.state.indexed.clear()
         return lines
 
 
@@ -171,17 +193,20 @@ class _Group:
     prose: list[str] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=8)
+def _hint(programs: tuple[str, ...]) -> re.Pattern[str]:
+    """A cheap first look at a block: some quote line mentions a known program (any case)."""
+    names = "|".join(re.escape(name) for name in programs)
+    return re.compile(r"(?im)^[ ]{0,3}>.*?(?<![\w-])(?:" + names + r")(?![\w-])")
+
+
 class _CommandQuoteProcessor(BlockProcessor):
     RE = re.compile(r"(^|\n)[ ]{0,3}>[ ]?(.*)")
 
     def __init__(self, parser: Any, state: _State) -> None:
         super().__init__(parser)
         self.state = state
-        names = [re.escape(name) for name in state.knowledge.programs]
-        # A cheap first look: some quote line mentions a known program (any case).
-        self._hint = re.compile(
-            r"(?im)^[ ]{0,3}>.*?(?<![\w-])(?:" + "|".join(names) + r")(?![\w-])"
-        )
+        self._hint = _hint(tuple(state.knowledge.programs))
 
     def test(self, parent: etree.Element, block: str) -> bool:
         return bool(self._hint.search(block)) and self._has_command_line(block)
@@ -189,7 +214,7 @@ class _CommandQuoteProcessor(BlockProcessor):
     def _has_command_line(self, block: str) -> bool:
         for raw in block.split("\n"):
             m = _ALL_QUOTES.match(raw)
-            if m and detect.detect(m.group(1), self.state.knowledge).kind != detect.PROSE:
+            if m and detect.detect_cached(m.group(1), self.state.knowledge).kind != detect.PROSE:
                 return True
         return False
 
@@ -237,7 +262,7 @@ class _CommandQuoteProcessor(BlockProcessor):
             m = _QUOTE_LINE.match(raw)
             if m is None and groups and groups[-1].commands:
                 return groups, "\n".join(raw_lines[k:])
-            found = detect.detect(self._inner(raw), self.state.knowledge) if m else None
+            found = detect.detect_cached(self._inner(raw), self.state.knowledge) if m else None
             if found is not None and found.kind == detect.COMMAND:
                 lines, end = self._command_lines(raw_lines, k)
                 command = self._parse(lines)
@@ -321,7 +346,15 @@ class _CommandQuoteProcessor(BlockProcessor):
 
     def _store_block(self, parent: etree.Element, parsed: list[ParsedCommand]) -> None:
         self.state.blocks += 1
-        html = render_block(parsed, f"dn-{self.state.blocks}")
+        block_id = f"dn-{self.state.blocks}"
+        html = wrap(block_id, render_code(parsed, block_id) + render_explanations(parsed, block_id))
+        if self.state.deferred is not None:
+            # Search plugins parse every page's HTML: give them a plain stand-in (the commands,
+            # and each explanation's text once per page) and keep the block for the written page.
+            self.state.deferred[block_id] = html
+            texts = [t for t in dict.fromkeys(search_texts(parsed)) if t not in self.state.indexed]
+            self.state.indexed.update(texts)
+            html = stand_in(block_id, "\n".join(c.copy_text for c in parsed), " ".join(texts))
         placeholder = self.parser.md.htmlStash.store(html)
         p = etree.SubElement(parent, "p")
         p.text = placeholder
@@ -331,7 +364,7 @@ class _CommandQuoteProcessor(BlockProcessor):
         text, offsets = detect.unescape_markdown("\n".join(shown))
         first_line = lines[0]
         try:
-            command = parse_command(text, self.state.knowledge)
+            command = parse_cached(text, self.state.knowledge)
         except UnbalancedQuote as e:
             self._report(
                 lines,
@@ -356,7 +389,7 @@ class _CommandQuoteProcessor(BlockProcessor):
             self._report_problem(lines, offsets, problem)
         return command
 
-    def _report_problem(self, lines: list[str], offsets: list[int], problem: Problem) -> None:
+    def _report_problem(self, lines: list[str], offsets: Sequence[int], problem: Problem) -> None:
         level = INFO if problem.level == INFO else WARNING
         self._report(
             lines,
@@ -374,6 +407,27 @@ class _CommandQuoteProcessor(BlockProcessor):
                 return
             offset -= len(line) + 1
         self.state.report_at(lines[-1], len(lines[-1]), message, fix, level)
+
+
+DEFERRED = re.compile(r"<!--dn-block (dn-\d+)-->.*?<!--/dn-block-->", re.S)
+
+
+def stand_in(block_id: str, commands: str, text: str) -> str:
+    return (
+        f"<!--dn-block {block_id}--><pre><code>{escape(commands, quote=False)}</code></pre>"
+        f'<p class="dn-search">{escape(text, quote=False)}</p><!--/dn-block-->'
+    )
+
+
+def restore_deferred(page_html: str, deferred: dict[str, str]) -> tuple[str, list[str]]:
+    """Put each block back in place of its stand-in; also return the ids not found."""
+    found: set[str] = set()
+
+    def restore(m: re.Match[str]) -> str:
+        found.add(m.group(1))
+        return deferred.get(m.group(1), "")
+
+    return DEFERRED.sub(restore, page_html), sorted(set(deferred) - found)
 
 
 def makeExtension(**kwargs: Any) -> DockerCommandsExtension:

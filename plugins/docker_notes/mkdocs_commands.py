@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from .commands import knowledge
-from .extension import Diagnostic, DockerCommandsExtension
+from .extension import Diagnostic, DockerCommandsExtension, restore_deferred
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -41,7 +41,11 @@ class CommandBlocks:
         except knowledge.KnowledgeError as e:
             raise PluginError(str(e)) from None
         self.project_dir = os.path.dirname(mkdocs_config.config_file_path or "") or os.getcwd()
-        self.extension = DockerCommandsExtension(knowledge=self.knowledge_files, report=self.report)
+        self.extension = DockerCommandsExtension(
+            knowledge=self.knowledge_files, report=self.report, defer_explanations=True
+        )
+        # Page -> its blocks' explanations, from rendering until the page is written.
+        self.deferred: dict[str, dict[str, str]] = {}
         extensions = mkdocs_config.markdown_extensions
         # Listed by name too (as Zensical needs): one instance only, ours, with the plugin's logger.
         extensions[:] = [e for e in extensions if e not in EXTENSION_NAMES]
@@ -73,6 +77,21 @@ class CommandBlocks:
             path = os.path.relpath(page.file.abs_src_path, self.project_dir)
             source = page.file.content_string
         self.extension.set_page(path.replace(os.sep, "/"), source)
+
+    def on_page_content(self, page: Page) -> None:
+        self.deferred[page.file.src_uri] = self.extension.deferred
+
+    def on_post_page(self, output: str, page: Page) -> str:
+        """The explanations go back in after the search plugins have indexed the page."""
+        output, lost = restore_deferred(output, self.deferred.pop(page.file.src_uri, {}))
+        if lost:
+            self.log.warning(
+                "%s: the explanations of %d command block(s) could not be put back "
+                "(another plugin removed their HTML comment markers)",
+                page.file.src_uri,
+                len(lost),
+            )
+        return output
 
     def on_serve(self, server: LiveReloadServer) -> None:
         for path in self.knowledge_files:

@@ -69,9 +69,18 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """Runs before glightbox (priority 0) so that rewritten raw `<img>` get the lightbox too."""
+        if self.commands:
+            self.commands.on_page_content(page)
         if self.images:
             html = self.images.on_page_content(html, page)
         return html
+
+    @event_priority(100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Early, before any plugin that minifies HTML and would drop our comment markers."""
+        if self.commands:
+            output = self.commands.on_post_page(output, page)
+        return output
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object

@@ -97,6 +97,9 @@
   }
 
   function show(block, token, pop, pinned) {
+    // A pending hover timer would otherwise re-open this token unpinned (so the next click
+    // re-opens instead of closing) or hide what a click or a key has just opened.
+    clearTimeout(hoverTimer);
     var item = document.getElementById(token.getAttribute("data-dn"));
     if (!item) return;
     if (open && open.token !== token) close(false);
@@ -111,6 +114,7 @@
   }
 
   function close(refocus) {
+    clearTimeout(hoverTimer); // a hover that started before Escape or a click must not re-open
     if (!open) return;
     var o = open;
     open = null;

@@ -9,6 +9,7 @@ stays prose. A capitalised `Docker run …` or a typo such as `docker rum …` i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .knowledge import Knowledge, Program
@@ -35,11 +36,13 @@ class Detection:
     fix: str = ""
 
 
-def unescape_markdown(text: str) -> tuple[str, list[int]]:
+def unescape_markdown(text: str) -> tuple[str, Sequence[int]]:
     """The text Markdown would show for these escapes, and each shown character's source offset.
 
     A backslash ending a line is a shell line continuation, not an escape, and stays.
     """
+    if "\\" not in text:  # the usual case: nothing to resolve, offsets are the identity
+        return text, range(len(text) + 1)
     out: list[str] = []
     offsets: list[int] = []
     i = 0
@@ -68,6 +71,15 @@ def command_start(line: str) -> int:
         if not m or m.group(1) not in WRAPPERS or not m.group(2):
             return pos
         pos += m.start(2)
+
+
+def detect_cached(line: str, knowledge: Knowledge) -> Detection:
+    """`detect`, remembered with the knowledge (a block is looked at more than once)."""
+    key = ("detect", line)
+    found = knowledge.cache.get(key)
+    if found is None:
+        found = knowledge.cache[key] = detect(line, knowledge)
+    return found  # type: ignore[no-any-return]
 
 
 def detect(line: str, knowledge: Knowledge) -> Detection:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import os
+import pickle
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +157,9 @@ class Knowledge:
     programs: Mapping[str, Program]
     official_images: frozenset[str] = frozenset()
     sources: tuple[str, ...] = ()
+    # Parsed commands by their text: the same line in many notes, or in every serve rebuild, is
+    # parsed once while this knowledge is current (see parse.parse_cached).
+    cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def program(self, word: str) -> Program | None:
         """The program a command word names: `docker`, `/usr/bin/docker`, `docker.exe` all find docker."""
@@ -187,24 +193,66 @@ def builtin_files() -> list[Path]:
 
 def load(extra: Iterable[str | os.PathLike[str]] = ()) -> Knowledge:
     """The built-in knowledge merged with the user's files, cached while no file changes."""
-    paths = [*builtin_files(), *(Path(p) for p in extra)]
+    paths = [*builtin_files(), *(Path(p).resolve() for p in extra)]
     stamps = tuple((str(p), _mtime(p)) for p in paths)
     return _load_cached(stamps)
 
 
 def _mtime(path: Path) -> float:
     try:
-        return path.stat().st_mtime
+        stat = path.stat()
+        return stat.st_mtime_ns + stat.st_size / 1e9
     except OSError as e:
         raise KnowledgeError(f"Cannot read knowledge file '{path}': {e.strerror}") from None
 
 
 @functools.lru_cache(maxsize=8)
 def _load_cached(stamps: tuple[tuple[str, float], ...]) -> Knowledge:
+    cached = _disk_cache(stamps)
+    if cached is not None:
+        return cached
     merged: dict[str, Any] = {}
     for name, _ in stamps:
         merge_document(merged, read_document(Path(name)))
-    return build(merged, sources=tuple(name for name, _ in stamps))
+    result = build(merged, sources=tuple(name for name, _ in stamps))
+    _write_disk_cache(stamps, result)
+    return result
+
+
+# Reading ~0.5 MB of YAML takes a few percent of a whole site build; the built knowledge is kept
+# in the user's cache folder, keyed by each file's path and modification time.
+def _cache_file(stamps: tuple[tuple[str, float], ...]) -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    key = hashlib.sha256(repr((_FORMAT, stamps)).encode()).hexdigest()[:24]
+    return base / "docker-notes" / f"knowledge-{key}.pickle"
+
+
+_FORMAT = 1  # bump when the classes above change
+
+
+def _disk_cache(stamps: tuple[tuple[str, float], ...]) -> Knowledge | None:
+    try:
+        with _cache_file(stamps).open("rb") as f:
+            result = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        return None
+    return result if isinstance(result, Knowledge) else None
+
+
+def _write_disk_cache(stamps: tuple[tuple[str, float], ...], result: Knowledge) -> None:
+    path = _cache_file(stamps)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+        week_ago = time.time() - 7 * 86400
+        for old in path.parent.glob("knowledge-*.pickle"):
+            if old != path and old.stat().st_mtime < week_ago:
+                old.unlink()
+    except OSError:
+        pass  # a read-only home: load from YAML every time
 
 
 def read_document(path: Path) -> dict[str, Any]:

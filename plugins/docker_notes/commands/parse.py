@@ -57,6 +57,20 @@ def parse_command(text: str, knowledge: Knowledge) -> ParsedCommand:
     return parsed
 
 
+_CACHE_LIMIT = 20_000
+
+
+def parse_cached(text: str, knowledge: Knowledge) -> ParsedCommand:
+    """`parse_command`, remembered per knowledge; callers must not change the result."""
+    cache = knowledge.cache
+    parsed = cache.get(text)
+    if parsed is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        parsed = cache[text] = parse_command(text, knowledge)
+    return parsed  # type: ignore[no-any-return]
+
+
 def _shift(token: RawToken, offset: int) -> RawToken:
     if not offset:
         return token

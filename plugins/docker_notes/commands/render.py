@@ -58,34 +58,73 @@ _CODE_SPAN = re.compile(r"`([^`]+)`")
 
 
 def render_block(commands: Sequence[ParsedCommand], block_id: str) -> str:
+    """The whole block: the code, then the list of explanations."""
+    return wrap(block_id, render_code(commands, block_id) + render_explanations(commands, block_id))
+
+
+def wrap(block_id: str, inner: str) -> str:
+    return f'<div class="dn-cmd" id="{block_id}">{inner}</div>'
+
+
+def render_code(commands: Sequence[ParsedCommand], block_id: str) -> str:
+    """The Material code block; `data-copy` is what the copy button puts on the clipboard."""
     copy = "\n".join(c.copy_text for c in commands)
     code = "\n".join(_code_line(c, block_id, k) for k, c in enumerate(commands))
+    return (
+        f'<div class="language-shell highlight" data-copy="{html.escape(copy)}">'
+        f"<pre><span></span><code>{code}</code></pre></div>"
+    )
+
+
+def render_explanations(commands: Sequence[ParsedCommand], block_id: str) -> str:
     items = "".join(_explanations(c, block_id, k, len(commands)) for k, c in enumerate(commands))
     count = sum(len(c.tokens) for c in commands)
     what = "this command" if len(commands) == 1 else f"these {len(commands)} commands"
     return (
-        f'<div class="dn-cmd" id="{block_id}">'
-        f'<div class="language-shell highlight" data-copy="{html.escape(copy)}">'
-        f"<pre><span></span><code>{code}</code></pre></div>"
         f'<details class="dn-explain"><summary>Explain {what} '
         f'<span class="dn-count">({count} parts)</span></summary>{items}</details>'
-        "</div>"
     )
 
 
+def search_texts(commands: Sequence[ParsedCommand]) -> list[str]:
+    """Each token's explanation as plain text, for a search index."""
+    return [
+        " ".join((t.explanation.title, t.explanation.text, *t.explanation.details))
+        for c in commands
+        for t in c.tokens
+    ]
+
+
 def token_id(block_id: str, command: int, token: int) -> str:
-    return f"{block_id}-{command + 1}-{token + 1}" if command else f"{block_id}-{token + 1}"
+    return f"{_prefix(block_id, command)}-{token + 1}"
+
+
+def _prefix(block_id: str, command: int) -> str:
+    return f"{block_id}-{command + 1}" if command else block_id
+
+
+# The HTML of a command does not depend on where it stands but for the ids: it is made once per
+# command with this mark in place of the id prefix (a command line repeats across notes).
+_ID = "\x00"
+
+
+def _templates(command: ParsedCommand) -> tuple[str, str]:
+    if command.html is None:
+        command.html = (_code_template(command), _items_template(command))
+    return command.html
 
 
 def _code_line(command: ParsedCommand, block_id: str, k: int) -> str:
+    return _templates(command)[0].replace(_ID, _prefix(block_id, k))
+
+
+def _code_template(command: ParsedCommand) -> str:
     out: list[str] = []
     pos = 0
     for n, token in enumerate(command.tokens):
         out.append(_escape(command.text[pos : token.start]))
         css = " ".join(filter(None, ("dn-t", _HIGHLIGHT.get(token.role, ""))))
-        out.append(
-            f'<span class="{css}" data-dn="{token_id(block_id, k, n)}">{_escape(token.text)}</span>'
-        )
+        out.append(f'<span class="{css}" data-dn="{_ID}-{n + 1}">{_escape(token.text)}</span>')
         pos = token.end
     out.append(_escape(command.text[pos:]))
     return "".join(out)
@@ -95,11 +134,15 @@ def _explanations(command: ParsedCommand, block_id: str, k: int, total: int) -> 
     heading = ""
     if total > 1:
         heading = f'<p class="dn-list__cmd"><code>{_escape(command.copy_text)}</code></p>'
+    return heading + _templates(command)[1].replace(_ID, _prefix(block_id, k))
+
+
+def _items_template(command: ParsedCommand) -> str:
     items = "".join(
-        _item(token.explanation, token.role, token_id(block_id, k, n))
+        _item(token.explanation, token.role, f"{_ID}-{n + 1}")
         for n, token in enumerate(command.tokens)
     )
-    return f'{heading}<ul class="dn-list">{items}</ul>'
+    return f'<ul class="dn-list">{items}</ul>'
 
 
 def _item(explanation: Explanation, role: str, item_id: str) -> str:
