@@ -159,3 +159,21 @@ def test_disabled_leaves_quotes_as_markdown_renders_them(tmp_path: Path, setting
     assert "dn-cmd" not in page
     assert "<blockquote>\n<p>docker run -it ubuntu bash</p>" in page
     assert "docker-notes/commands.js" not in page
+
+
+def test_fenced_blocks_are_annotated_only_when_asked(tmp_path: Path) -> None:
+    note = "```console\n$ docker ps -a\nCONTAINER ID\n```\n"
+    project = make_project(tmp_path, note)
+    result = mkdocs_build(project, "--strict")
+    page = (project / "site" / "note" / "index.html").read_text(encoding="utf-8")
+    assert result.returncode == 0 and "dn-cmd" not in page
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace(
+        "      images: {enabled: false}\n",
+        "      images: {enabled: false}\n      commands: {fenced: true}\n",
+    )
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = mkdocs_build(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    page = (project / "site" / "note" / "index.html").read_text(encoding="utf-8")
+    assert [b.copy for b in blocks(page)] == ["docker ps -a"]

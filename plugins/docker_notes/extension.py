@@ -359,6 +359,13 @@ class _CommandQuoteProcessor(BlockProcessor):
         p = etree.SubElement(parent, "p")
         p.text = placeholder
 
+    def parse_lines(self, lines: list[str]) -> ParsedCommand:
+        """Parse lines as written (a fenced block's); may raise UnbalancedQuote."""
+        command = parse_cached("\n".join(lines), self.state.knowledge)
+        for problem in command.problems:
+            self._report_problem(lines, range(len("\n".join(lines)) + 1), problem)
+        return command
+
     def _parse(self, lines: list[str]) -> ParsedCommand | None:
         shown = [self.state.as_written(line) for line in lines]
         text, offsets = detect.unescape_markdown("\n".join(shown))

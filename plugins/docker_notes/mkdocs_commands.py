@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 
 from .commands import knowledge
 from .extension import Diagnostic, DockerCommandsExtension, restore_deferred
+from .fences import superfences_entries
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -50,12 +51,24 @@ class CommandBlocks:
         # Listed by name too (as Zensical needs): one instance only, ours, with the plugin's logger.
         extensions[:] = [e for e in extensions if e not in EXTENSION_NAMES]
         extensions.append(self.extension)
+        if config.fenced:
+            self._annotate_fences(mkdocs_config)
         for name in sorted(p.name for p in ASSETS.iterdir()):
             uri = f"{SITE_ASSETS}/{name}"
             if name.endswith(".css") and uri not in mkdocs_config.extra_css:
                 mkdocs_config.extra_css.append(uri)
             elif name.endswith(".js") and uri not in mkdocs_config.extra_javascript:
                 mkdocs_config.extra_javascript.append(uri)
+
+    def _annotate_fences(self, mkdocs_config: MkDocsConfig) -> None:
+        if "pymdownx.superfences" not in mkdocs_config.markdown_extensions:
+            raise PluginError(
+                "docker-notes: 'commands: fenced: true' needs the pymdownx.superfences extension"
+            )
+        superfences = mkdocs_config.mdx_configs.setdefault("pymdownx.superfences", {})
+        custom = superfences.setdefault("custom_fences", [])
+        taken = {entry.get("name") for entry in custom}
+        custom.extend(e for e in superfences_entries() if e["name"] not in taken)
 
     def report(self, diagnostic: Diagnostic) -> None:
         (self.log.warning if diagnostic.level == "warning" else self.log.info)("%s", diagnostic)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .model import (
     ARGUMENT,
@@ -83,6 +84,45 @@ def render_explanations(commands: Sequence[ParsedCommand], block_id: str) -> str
     return (
         f'<details class="dn-explain"><summary>Explain {what} '
         f'<span class="dn-count">({count} parts)</span></summary>{items}</details>'
+    )
+
+
+@dataclass(frozen=True)
+class PlainLine:
+    """A line of a fenced block that is not annotated: output, or another command."""
+
+    text: str
+    prompt_end: int = 0  # a prompt, shown dimmed and not copied
+    output: bool = False  # program output: shown dimmed and not copied
+
+
+def render_fence(items: Sequence[ParsedCommand | PlainLine], block_id: str) -> str:
+    """A fenced block of the author's: docker commands annotated, other lines as written."""
+    commands = [i for i in items if isinstance(i, ParsedCommand)]
+    lines: list[str] = []
+    copied: list[str] = []
+    k = 0
+    for item in items:
+        if isinstance(item, ParsedCommand):
+            lines.append(_code_line(item, block_id, k))
+            copied.append(item.copy_text)
+            k += 1
+        elif item.output:
+            lines.append(f'<span class="go">{_escape(item.text)}</span>')
+        else:
+            prompt = item.text[: item.prompt_end]
+            lines.append(
+                (f'<span class="gp">{_escape(prompt)}</span>' if prompt else "")
+                + _escape(item.text[item.prompt_end :])
+            )
+            copied.append(item.text[item.prompt_end :])
+    code = "\n".join(lines)
+    copy = "\n".join(copied)
+    return wrap(
+        block_id,
+        f'<div class="language-shell highlight" data-copy="{html.escape(copy)}">'
+        f"<pre><span></span><code>{code}</code></pre></div>"
+        + render_explanations(commands, block_id),
     )
 
 
