@@ -47,7 +47,7 @@ bench: $(STAMP)
 
 ## How many tokens of real command lines get a specific explanation.
 coverage: $(STAMP)
-	$(BIN)/python -m docker_notes coverage
+	$(BIN)/python tools/command_coverage.py
 
 ## Regenerate the docker CLI knowledge from the installed client's --help.
 knowledge: $(STAMP)

@@ -197,22 +197,16 @@ def short_options(
     flags: list[Option], command: Command, word: RawToken, value: str | None = None
 ) -> Explanation:
     """`-it` = `-i` + `-t`; `-p8080:80` = `-p` with its value glued on."""
-    details = [f"`{(o.names or o.all_names)[0]}` ({o.long_name}): {_option_text(o)}" for o in flags]
+    names = [f"`{(o.names or o.all_names)[0]}`" for o in flags]
+    details = [f"{n} ({o.long_name}): {_option_text(o)}" for n, o in zip(names, flags, strict=True)]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
     if value is not None:
-        last = flags[-1]
-        details.extend(_value_details(last, value))
-        text = (
-            f"The option `{(last.names or last.all_names)[0]}` with its value `{value}` "
-            "written straight after it."
-        )
+        details.extend(_value_details(flags[-1], value))
+        text = f"{listed} with the value `{value}` written straight after it:"
         if len(flags) > 1:
-            text = (
-                f"{len(flags)} one-letter options written together; the last one carries a value."
-            )
+            text = f"{listed} written together; the last one takes the value `{value}`:"
     else:
-        text = f"{len(flags)} one-letter options written together:"
-        if len(flags) == 1:
-            text = _option_text(flags[0])
+        text = f"{listed}, written together as `{word.text}`:"
     return Explanation(
         word.text, f"options of {command.display}", text, tuple(details), _ref(command)
     )
