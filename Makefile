@@ -22,7 +22,7 @@ serve: $(STAMP)
 
 ## The static site for hosting, into site/ (SITE_URL=https://… for canonical links and sitemap).
 build: $(STAMP)
-	$(BIN)/mkdocs build --strict
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)} $(BIN)/mkdocs build --strict
 
 ## Everything CI checks: lint, types, unit and integration tests, browser tests, a strict build.
 test: $(STAMP) lint typecheck
@@ -37,7 +37,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser and not serve"
+	$(BIN)/python -m pytest -m "not browser and not serve and not zensical"
 
 browser: $(STAMP)
 	$(BIN)/python -m pytest -m "browser or serve"
@@ -57,4 +57,4 @@ diagrams: $(STAMP)
 	$(BIN)/python tools/draw_diagrams.py
 
 clean:
-	rm -rf site $(VENV) artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site build $(VENV) .venv-zensical artifacts .pytest_cache .mypy_cache .ruff_cache
