@@ -136,7 +136,9 @@ def test_every_spelling_of_an_option_explains_its_value(line: str) -> None:
 
 
 def test_option_values() -> None:
-    line = "docker run -v /srv:/data:ro -e KEY=VAL --name web -m 512m --restart unless-stopped nginx"
+    line = (
+        "docker run -v /srv:/data:ro -e KEY=VAL --name web -m 512m --restart unless-stopped nginx"
+    )
     details = {t.text: t.explanation.details for t in parse(line).tokens if t.role == VALUE}
     assert details["/srv:/data:ro"] == (
         "host folder or file `/srv` (a bind mount)",
@@ -205,7 +207,9 @@ def test_placeholders() -> None:
 def test_shell_parts_are_shell_not_docker() -> None:
     line = "docker rm -f $(docker ps -aq) && docker image prune -f > log.txt 2>&1"
     by_text = {t.text: t for t in parse(line).tokens}
-    assert "the shell runs `docker ps -aq` first" in by_text["$(docker ps -aq)"].explanation.details[0]
+    assert (
+        "the shell runs `docker ps -aq` first" in by_text["$(docker ps -aq)"].explanation.details[0]
+    )
     assert by_text["&&"].role == SHELL and "succeeded" in by_text["&&"].explanation.text
     assert by_text[">"].role == SHELL and by_text["2>&1"].role == SHELL
     assert by_text["log.txt"].explanation.label == "file (shell redirection)"
@@ -225,9 +229,11 @@ def test_aliases_name_their_long_form() -> None:
     ps = token("docker ps -a", "ps").explanation
     assert "Short for `docker container ls`" in ps.text
     assert token("docker ps -a", "-a").explanation.label == "option of docker container ls"
-    assert token("docker container ls -a", "ls").explanation.text == K.programs["docker"].commands[
-        ("container", "ls")
-    ].text.strip() or "docker container ls" not in token("docker container ls -a", "ls").explanation.text
+    assert (
+        token("docker container ls -a", "ls").explanation.text
+        == K.programs["docker"].commands[("container", "ls")].text.strip()
+        or "docker container ls" not in token("docker container ls -a", "ls").explanation.text
+    )
 
 
 def test_compose_v1_v2_and_buildx() -> None:
@@ -247,7 +253,14 @@ def test_compose_v1_v2_and_buildx() -> None:
 
 def test_comments_and_continuations() -> None:
     parsed = parse("docker run -d \\\n  nginx  # web server")
-    assert [t.role for t in parsed.tokens] == [PROGRAM, SUBCOMMAND, OPTION, CONTINUATION, IMAGE, COMMENT]
+    assert [t.role for t in parsed.tokens] == [
+        PROGRAM,
+        SUBCOMMAND,
+        OPTION,
+        CONTINUATION,
+        IMAGE,
+        COMMENT,
+    ]
 
 
 # --- problems -----------------------------------------------------------------------------------
@@ -324,7 +337,9 @@ def test_suggestions() -> None:
 # --- knowledge ----------------------------------------------------------------------------------
 
 
-def test_user_knowledge_adds_a_program_and_overrides_a_text(tmp_path: pytest.TempPathFactory) -> None:
+def test_user_knowledge_adds_a_program_and_overrides_a_text(
+    tmp_path: pytest.TempPathFactory,
+) -> None:
     extra = tmp_path / "kubectl.yaml"  # type: ignore[operator]
     extra.write_text(
         """
@@ -358,7 +373,7 @@ programs:
 def test_broken_knowledge_file_names_the_file(tmp_path: pytest.TempPathFactory) -> None:
     bad = tmp_path / "bad.yaml"  # type: ignore[operator]
     bad.write_text("programs: [oops", encoding="utf-8")
-    with pytest.raises(knowledge.KnowledgeError, match="bad.yaml"):
+    with pytest.raises(knowledge.KnowledgeError, match=r"bad\.yaml"):
         knowledge.load([bad])
 
 
@@ -375,5 +390,10 @@ def test_merge_rules() -> None:
     command = merged["programs"]["p"]["commands"]["a"]
     assert command["explain"] == "E"
     assert command["options"] == [
-        {"names": ["--net", "--network"], "value": "string", "hidden_names": ["--net"], "explain": "N"}
+        {
+            "names": ["--net", "--network"],
+            "value": "string",
+            "hidden_names": ["--net"],
+            "explain": "N",
+        }
     ]

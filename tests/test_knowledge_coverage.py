@@ -34,7 +34,9 @@ def test_every_option_is_explained(path: str) -> None:
 
 def test_every_command_is_explained() -> None:
     missing = sorted(
-        c.display for path, c in DOCKER.commands.items() if path and path == c.path and not c.explain
+        c.display
+        for path, c in DOCKER.commands.items()
+        if path and path == c.path and not c.explain
     )
     assert not missing, f"commands without an explanation: {missing}"
 

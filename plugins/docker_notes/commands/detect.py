@@ -79,7 +79,7 @@ def detect_cached(line: str, knowledge: Knowledge) -> Detection:
     found = knowledge.cache.get(key)
     if found is None:
         found = knowledge.cache[key] = detect(line, knowledge)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def detect(line: str, knowledge: Knowledge) -> Detection:

@@ -22,10 +22,8 @@ import yaml
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 
-try:  # libyaml is ~10x faster; the pure-Python loader gives the same result
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+# libyaml is ~10x faster; the pure-Python loader gives the same result.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Value types from `--help` and the structure kind they imply when a file names none.
 _KIND_BY_VALUE = {

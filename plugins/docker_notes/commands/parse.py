@@ -68,7 +68,7 @@ def parse_cached(text: str, knowledge: Knowledge) -> ParsedCommand:
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         parsed = cache[text] = parse_command(text, knowledge)
-    return parsed  # type: ignore[no-any-return]
+    return parsed
 
 
 def _shift(token: RawToken, offset: int) -> RawToken:

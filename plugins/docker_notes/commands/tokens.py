@@ -122,72 +122,61 @@ def _word_end(line: str, i: int) -> int:
                 return i  # a continuation ends the word
             i += 2
             continue
-        if c == "'":
-            close = line.find("'", i + 1)
-            if close < 0:
-                raise UnbalancedQuote("a single quote (') is never closed", i)
-            i = close + 1
-            continue
-        if c == '"':
-            i = _double_quote_end(line, i)
-            continue
-        if c == "`":
-            close = _backtick_end(line, i)
-            i = close
-            continue
-        if c == "$" and line.startswith("$(", i):
-            i = _paren_end(line, i + 1)
-            continue
-        if c == "$" and line.startswith("${", i):
-            close = line.find("}", i)
-            if close < 0:
-                raise UnbalancedQuote("a `${` is never closed", i)
-            i = close + 1
+        end = _quoted_end(line, i)
+        if end is not None:
+            i = end
             continue
         if c == "<":
             m = _ANGLE_RE.match(line, i)
-            if m:
-                i = m.end()
-                # `<imageID>|<imageName>`: an alternative between placeholders, not a pipe.
-                if line.startswith("|<", i) and _ANGLE_RE.match(line, i + 1):
-                    i += 1
-                continue
-            return i
+            if m is None:
+                return i
+            i = m.end()
+            # `<imageID>|<imageName>`: an alternative between placeholders, not a pipe.
+            if line.startswith("|<", i) and _ANGLE_RE.match(line, i + 1):
+                i += 1
+            continue
         if c in "|;&>()":
             return i
         i += 1
     return i
 
 
-def _double_quote_end(line: str, i: int) -> int:
+def _quoted_end(line: str, i: int) -> int | None:
+    """End of the quote or substitution starting at `i` ('…', "…", `…`, $(…), ${…}), if any."""
+    c = line[i]
+    if c == "'":
+        close = line.find("'", i + 1)
+        if close < 0:
+            raise UnbalancedQuote("a single quote (') is never closed", i)
+        return close + 1
+    if c == '"':
+        return _closing(line, i, '"', 'a double quote (") is never closed')
+    if c == "`":
+        return _closing(line, i, "`", "a backquote (`) is never closed")
+    if line.startswith("$(", i):
+        return _paren_end(line, i + 1)
+    if line.startswith("${", i):
+        close = line.find("}", i)
+        if close < 0:
+            raise UnbalancedQuote("a `${` is never closed", i)
+        return close + 1
+    return None
+
+
+def _closing(line: str, i: int, quote: str, problem: str) -> int:
+    """End of a double-quoted or backquoted part: escapes, and $(…) inside double quotes."""
     j = i + 1
     while j < len(line):
         c = line[j]
         if c == "\\":
             j += 2
-            continue
-        if c == '"':
+        elif c == quote:
             return j + 1
-        if line.startswith("$(", j):
-            j = _paren_end(line, j + 1)
-            continue
-        if c == "`":
-            j = _backtick_end(line, j)
-            continue
-        j += 1
-    raise UnbalancedQuote('a double quote (") is never closed', i)
-
-
-def _backtick_end(line: str, i: int) -> int:
-    j = i + 1
-    while j < len(line):
-        if line[j] == "\\":
-            j += 2
-            continue
-        if line[j] == "`":
-            return j + 1
-        j += 1
-    raise UnbalancedQuote("a backquote (`) is never closed", i)
+        elif quote == '"' and (c == "`" or line.startswith("$(", j)):
+            j = _quoted_end(line, j) or j + 1
+        else:
+            j += 1
+    raise UnbalancedQuote(problem, i)
 
 
 def _paren_end(line: str, i: int) -> int:
@@ -198,14 +187,9 @@ def _paren_end(line: str, i: int) -> int:
         if c == "\\":
             j += 2
             continue
-        if c == "'":
-            close = line.find("'", j + 1)
-            if close < 0:
-                raise UnbalancedQuote("a single quote (') is never closed", j)
-            j = close + 1
-            continue
-        if c == '"':
-            j = _double_quote_end(line, j)
+        end = _quoted_end(line, j) if c in "'\"`" else None
+        if end is not None:
+            j = end
             continue
         if c == "(":
             depth += 1
