@@ -2,14 +2,16 @@
 
 Registered by `pytest_plugins` in conftest.py, so every test module gets `built_site`, `site_url`,
 `browser` and `open_page` without importing them. Helpers (`mkdocs_build`, `serve_directory`,
-`parse_html`, `artifact`) are imported by the modules that need them.
+`parse_html`, `artifact`, `npm_package_file`) are imported by the modules that need them.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -86,6 +88,46 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+# What static hosts (GitHub Pages among them) send gzip-compressed; images are compressed already.
+_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
+class _CompressingHandler(_QuietHandler):
+    """Sends text gzip-compressed to a client that accepts it, so that the bytes a test counts are
+    those a reader's browser would download from the host."""
+
+    def do_GET(self) -> None:
+        body = self._send_compressed_head()
+        if body is None:
+            super().do_GET()
+        else:
+            self.wfile.write(body)
+
+    def do_HEAD(self) -> None:
+        if self._send_compressed_head() is None:
+            super().do_HEAD()
+
+    def _send_compressed_head(self) -> bytes | None:
+        if "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return None
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and urlsplit(self.path).path.endswith("/"):
+            path = path / "index.html"
+        if not path.is_file():
+            return None  # a redirect to "dir/" or a 404: the plain handler's answer
+        content_type = self.guess_type(str(path))
+        if not content_type.startswith(_COMPRESSIBLE):
+            return None
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return body
+
+
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
@@ -96,9 +138,13 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 @contextmanager
-def serve_directory(directory: Path) -> Iterator[str]:
-    """Serve `directory` on 127.0.0.1 on a free port; yields the base URL (ending in "/")."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve_directory(directory: Path, *, compress: bool = False) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 on a free port; yields the base URL (ending in "/").
+
+    With `compress`, text goes out gzip-compressed as a static host sends it.
+    """
+    handler_class = _CompressingHandler if compress else _QuietHandler
+    handler = functools.partial(handler_class, directory=str(directory))
     server = _Server((LOCAL_HOST, 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
@@ -228,6 +274,32 @@ def open_page(browser: Browser) -> Iterator[OpenPage]:
     yield _open
     for context in contexts:
         context.close()
+
+
+def npm_package_file(request: pytest.FixtureRequest, package: str, version: str, file: str) -> Path:
+    """`file` of the npm package `package`@`version`, installed once into pytest's cache folder
+    (.pytest_cache, git-ignored), or for this session only when the cache is disabled.
+
+    Skipped (an error under CI) when npm is missing or the install fails.
+    """
+    name = f"npm-{package}-{version}"
+    cache = getattr(request.config, "cache", None)  # None under `-p no:cacheprovider`
+    if cache is not None:
+        prefix = cache.mkdir(name)
+    else:
+        prefix = request.getfixturevalue("tmp_path_factory").mktemp(name)
+    installed = prefix / "node_modules" / package / file
+    if installed.is_file():
+        return installed
+    npm = shutil.which("npm")
+    if npm is None:
+        _unavailable(f"npm is not installed, so {package} cannot be installed")
+    command = [npm, "install", "--prefix", str(prefix), "--no-save", "--no-package-lock"]
+    command += ["--no-audit", "--no-fund", "--loglevel=error", f"{package}@{version}"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    if result.returncode != 0 or not installed.is_file():
+        _unavailable(f"npm install {package}@{version} failed:\n{result.stdout}{result.stderr}")
+    return installed
 
 
 def artifact(relative: str) -> Path:

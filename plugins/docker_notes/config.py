@@ -21,9 +21,24 @@ class CommandsConfig(base.Config):
 class ImagesConfig(base.Config):
     """`images:` checks that every image a note references resolves."""
 
+    class _Levels(opt.DictOfItems[str]):
+        """A misspelt finding kind fails the config instead of being silently ignored."""
+
+        def run_validation(self, value: object) -> dict[str, str]:
+            from .images.findings import KINDS
+
+            levels: dict[str, str] = super().run_validation(value)
+            if unknown := sorted(set(levels) - set(KINDS)):
+                raise base.ValidationError(
+                    f"unknown image finding kind(s) {', '.join(unknown)}; "
+                    f"known kinds: {', '.join(KINDS)}"
+                )
+            return levels
+
     enabled = opt.Type(bool, default=True)
-    # Level per finding kind: ignore, info or warn (warn fails `mkdocs build --strict`).
-    levels = opt.DictOfItems(opt.Choice(LEVELS), default={})
+    # Level per finding kind: ignore, info or warn (warn fails `mkdocs build --strict`). Kinds and
+    # their defaults: `docker_notes.images.findings.DEFAULT_LEVELS`.
+    levels = _Levels(opt.Choice(LEVELS), default={})
     # Images larger than this many bytes are reported as oversized.
     max_bytes = opt.Type(int, default=1_000_000)
     # Replace a broken image by a visible box naming the problem: "serve" (only under

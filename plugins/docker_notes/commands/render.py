@@ -129,7 +129,7 @@ def render_fence(items: Sequence[ParsedCommand | PlainLine], block_id: str) -> s
 def search_texts(commands: Sequence[ParsedCommand]) -> list[str]:
     """Each token's explanation as plain text, for a search index."""
     return [
-        " ".join((t.explanation.title, t.explanation.text, *t.explanation.details))
+        " ".join((t.explanation.title, t.explanation.text, *t.explanation.details)).replace("`", "")
         for c in commands
         for t in c.tokens
     ]
