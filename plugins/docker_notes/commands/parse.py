@@ -188,7 +188,12 @@ class _Parser:
         options_done = False
         while self._more():
             word = self._peek()
-            if not options_done and word.value == "--":
+            arg = slots[slot] if slot < len(slots) else None
+            # `--` ends the options; it also separates a command from its arguments
+            # (`kubectl exec pod -- sh`).
+            if word.value == "--" and (
+                not options_done or (arg is not None and arg.role == COMMAND)
+            ):
                 self._next()
                 self._add(word, OPTION, ex.end_of_options())
                 options_done = True
@@ -196,7 +201,6 @@ class _Parser:
             if not options_done and word.value.startswith("-") and len(word.value) > 1:
                 self._option(command, program)
                 continue
-            arg = slots[slot] if slot < len(slots) else None
             if arg is not None and arg.role == COMMAND:
                 self._container_command(command, arg)
                 return
