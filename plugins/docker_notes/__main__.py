@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from .commands import cli as commands_cli
 from .images import cli as images_cli
 
 
@@ -19,6 +20,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     images_cli.add_parser(commands)
+    commands_cli.add_parser(commands)
     args = parser.parse_args(argv)
     code: int = args.run(args)
     return code
