@@ -46,6 +46,31 @@ LOCAL_HOST = "127.0.0.1"
 
 # --- Building -----------------------------------------------------------------------------------
 
+TINY_SITE_CONFIG = """\
+site_name: {name}
+theme:
+  name: material
+  font: false
+  features:
+    - content.code.copy
+plugins:
+  - search
+  - docker-notes
+markdown_extensions:
+  - pymdownx.superfences
+  - pymdownx.highlight
+  - pymdownx.details
+"""
+
+
+def build_tiny_site(project: Path, note: str, name: str = "Tiny notes") -> Path:
+    """A one-page site (the note as its home page) with the plugin, built strictly; its site dir."""
+    (project / "docs").mkdir()
+    (project / "mkdocs.yml").write_text(TINY_SITE_CONFIG.format(name=name), encoding="utf-8")
+    (project / "docs" / "index.md").write_text(note, encoding="utf-8")
+    mkdocs_build(project / "mkdocs.yml", project / "site")
+    return project / "site"
+
 
 def mkdocs_build(config_file: Path, site_dir: Path) -> None:
     """`mkdocs build --strict`, in a subprocess so that its logging cannot leak into the test's."""
@@ -128,7 +153,7 @@ class _CompressingHandler(_QuietHandler):
         return body
 
 
-class _Server(http.server.ThreadingHTTPServer):
+class ThreadingServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -145,7 +170,7 @@ def serve_directory(directory: Path, *, compress: bool = False) -> Iterator[str]
     """
     handler_class = _CompressingHandler if compress else _QuietHandler
     handler = functools.partial(handler_class, directory=str(directory))
-    server = _Server((LOCAL_HOST, 0), handler)
+    server = ThreadingServer((LOCAL_HOST, 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:

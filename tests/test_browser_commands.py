@@ -14,8 +14,8 @@ from site_helpers import (
     OpenPage,
     PageWatch,
     artifact,
+    build_tiny_site,
     import_playwright,
-    mkdocs_build,
     serve_directory,
 )
 
@@ -31,21 +31,6 @@ COMMANDS = ["docker run hello-world", "docker run -it ubuntu bash", "docker pull
 RUN_IT = "docker run -it ubuntu bash"
 CONTINUED = "docker run -d \\\n  -p 8000:8000 \\\n  nginx:1.27"
 
-TINY_CONFIG = """\
-site_name: Prompted commands
-theme:
-  name: material
-  font: false
-  features:
-    - content.code.copy
-plugins:
-  - search
-  - docker-notes
-markdown_extensions:
-  - pymdownx.superfences
-  - pymdownx.highlight
-  - pymdownx.details
-"""
 TINY_NOTE = (
     "# Prompts\n\n> $ docker ps -a\n\n"
     + "\n".join("> " + line for line in CONTINUED.splitlines())
@@ -65,12 +50,8 @@ READ_CLIPBOARD = """async () => {
 
 @pytest.fixture(scope="module")
 def tiny_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    project = tmp_path_factory.mktemp("prompted")
-    (project / "docs").mkdir()
-    (project / "mkdocs.yml").write_text(TINY_CONFIG, encoding="utf-8")
-    (project / "docs" / "index.md").write_text(TINY_NOTE, encoding="utf-8")
-    mkdocs_build(project / "mkdocs.yml", project / "site")
-    with serve_directory(project / "site") as url:
+    site = build_tiny_site(tmp_path_factory.mktemp("prompted"), TINY_NOTE, "Prompted commands")
+    with serve_directory(site) as url:
         yield url
 
 

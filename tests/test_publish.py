@@ -23,7 +23,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 
-from site_helpers import LOCAL_HOST, PROJECT_DIR, Element, import_playwright, parse_html
+from site_helpers import (
+    LOCAL_HOST,
+    PROJECT_DIR,
+    Element,
+    ThreadingServer,
+    import_playwright,
+    parse_html,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -439,14 +446,6 @@ class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
         return super().send_head()
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
 @contextmanager
 def serve_under_prefix(site: Path) -> Iterator[str]:
     """Serve `site` at http://127.0.0.1:PORT/repo/; yields that URL."""
@@ -454,7 +453,7 @@ def serve_under_prefix(site: Path) -> Iterator[str]:
     def handler(*args: Any, **kwargs: Any) -> _SubPathHandler:
         return _SubPathHandler(*args, directory=str(site), **kwargs)
 
-    server = _Server((LOCAL_HOST, 0), handler)
+    server = ThreadingServer((LOCAL_HOST, 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="sub-path-server", daemon=True)
     thread.start()
     try:

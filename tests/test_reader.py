@@ -15,8 +15,8 @@ from site_helpers import (
     OpenPage,
     PageWatch,
     artifact,
+    build_tiny_site,
     import_playwright,
-    mkdocs_build,
     npm_package_file,
     serve_directory,
 )
@@ -65,21 +65,6 @@ LONG_COMMAND = (
     " --env GREETING=hello-from-a-long-environment-value"
     " --volume /srv/a/very/long/host/path/to/the/site/content:/usr/share/nginx/html:ro nginx:1.27"
 )
-LONG_CONFIG = """\
-site_name: Long commands
-theme:
-  name: material
-  font: false
-  features:
-    - content.code.copy
-plugins:
-  - search
-  - docker-notes
-markdown_extensions:
-  - pymdownx.superfences
-  - pymdownx.highlight
-  - pymdownx.details
-"""
 
 
 # --- Fixtures and helpers -----------------------------------------------------------------------
@@ -88,13 +73,9 @@ markdown_extensions:
 @pytest.fixture(scope="module")
 def long_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A one-page site whose only command is far wider than a desktop's text column."""
-    project = tmp_path_factory.mktemp("long-command")
-    (project / "docs").mkdir()
-    (project / "mkdocs.yml").write_text(LONG_CONFIG, encoding="utf-8")
     note = f"# Long\n\n> {LONG_COMMAND}\n\nText after the command.\n"
-    (project / "docs" / "index.md").write_text(note, encoding="utf-8")
-    mkdocs_build(project / "mkdocs.yml", project / "site")
-    with serve_directory(project / "site") as url:
+    site = build_tiny_site(tmp_path_factory.mktemp("long-command"), note, "Long commands")
+    with serve_directory(site) as url:
         yield url
 
 
