@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 
@@ -21,12 +22,20 @@ def distance(a: str, b: str) -> int:
 
 def closest(word: str, choices: Iterable[str], max_share: float = 0.34) -> str | None:
     """The nearest choice within about a third of the word's length; ties go to the same length."""
+    return _closest(word, tuple(choices), max_share)
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(word: str, choices: tuple[str, ...], max_share: float) -> str | None:
     limit = max(1, int(len(word) * max_share))
     best: tuple[int, int, str] | None = None
+    lowered = word.lower()
     for choice in choices:
         if choice == word:
             return None
-        d = distance(word.lower(), choice.lower())
+        if abs(len(choice) - len(word)) > limit:
+            continue  # cannot be within the limit: skip the quadratic distance
+        d = distance(lowered, choice.lower())
         if d <= limit:
             key = (d, abs(len(choice) - len(word)), choice)
             if best is None or key < best:
