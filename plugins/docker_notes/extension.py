@@ -428,13 +428,21 @@ def stand_in(block_id: str, commands: str, text: str) -> str:
 
 def restore_deferred(page_html: str, deferred: dict[str, str]) -> tuple[str, list[str]]:
     """Put each block back in place of its stand-in; also return the ids not found."""
+    if not deferred:
+        return page_html, []
     found: set[str] = set()
 
     def restore(m: re.Match[str]) -> str:
         found.add(m.group(1))
         return deferred.get(m.group(1), "")
 
-    return DEFERRED.sub(restore, page_html), sorted(set(deferred) - found)
+    # A themed page is mostly navigation before the content (Material: ~350 kB a page on a site of
+    # 1,000 notes): a plain find skips it much faster than the regex's own scan.
+    start = page_html.find("<!--dn-block ")
+    if start < 0:
+        return page_html, sorted(deferred)
+    restored = page_html[:start] + DEFERRED.sub(restore, page_html[start:])
+    return restored, sorted(set(deferred) - found)
 
 
 def makeExtension(**kwargs: Any) -> DockerCommandsExtension:

@@ -16,6 +16,7 @@ JavaScript; the script turns each token into a control that opens its explanatio
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -145,7 +146,7 @@ def _prefix(block_id: str, command: int) -> str:
 
 # The HTML of a command does not depend on where it stands but for the ids: it is made once per
 # command with this mark in place of the id prefix (a command line repeats across notes).
-_ID = "\x00"
+_ID = "<dn-id>"  # a `<` never survives escaping, so this cannot come from a note
 
 
 def _templates(command: ParsedCommand) -> tuple[str, str]:
@@ -186,6 +187,13 @@ def _items_template(command: ParsedCommand) -> str:
 
 
 def _item(explanation: Explanation, role: str, item_id: str) -> str:
+    return f'<li class="dn-x dn-x--{role}" id="{item_id}">{_item_body(explanation)}</li>'
+
+
+# The same option, subcommand or image is explained in many commands of a site: its HTML is made
+# once (an Explanation is immutable, so it is its own key).
+@functools.lru_cache(maxsize=4096)
+def _item_body(explanation: Explanation) -> str:
     details = ""
     if explanation.details:
         details = (
@@ -204,10 +212,9 @@ def _item(explanation: Explanation, role: str, item_id: str) -> str:
             + "</span>"
         )
     return (
-        f'<li class="dn-x dn-x--{role}" id="{item_id}">'
         f'<code class="dn-x__tok">{_escape(explanation.title)}</code> '
         f'<span class="dn-x__label">{_escape(explanation.label)}</span>'
-        f'<span class="dn-x__text">{inline(explanation.text)}</span>{details}{links}</li>'
+        f'<span class="dn-x__text">{inline(explanation.text)}</span>{details}{links}'
     )
 
 

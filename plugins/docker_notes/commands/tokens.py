@@ -110,10 +110,18 @@ def _is_fd_redirect(line: str, start: int, end: int) -> bool:
     return start == 0 or line[start - 1] in " \t"
 
 
+# Characters that never end a word nor start a quote, escape, substitution or placeholder.
+_PLAIN_RUN = re.compile(r"[^ \t\r\n\\'\"`$<|;&>()]+")
+
+
 def _word_end(line: str, i: int) -> int:
     """End of the word starting at `i`: quotes, escapes, $(…), `…`, ${…} and <placeholders> inside."""
     n = len(line)
     while i < n:
+        if m := _PLAIN_RUN.match(line, i):
+            # Most of a word is plain characters: skip them at once rather than one by one.
+            i = m.end()
+            continue
         c = line[i]
         if c in " \t\r\n":
             return i

@@ -7,6 +7,7 @@ file reached through a symlink is only read when its real path lies inside docs/
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 import posixpath
@@ -188,6 +189,8 @@ class DocsIndex:
         self._lower: dict[str, str] | None = None
         self._by_folder: dict[str, list[str]] | None = None
         self._by_name: dict[str, list[str]] | None = None
+        self._near_in_folder: dict[str, _Names] = {}
+        self._near_by_name: _Names | None = None
         self._info: dict[str, FileInfo] = {}
         self._real_dirs: dict[str, str] = {}
 
@@ -328,12 +331,18 @@ class DocsIndex:
     def suggest(self, uri: str) -> str | None:
         """The existing image closest to a missing one: same folder first, then by name anywhere."""
         folder, name = posixpath.split(uri)
-        if near := _closest(name, self._images_by_folder().get(folder, []), 0.6):
+        if (in_folder := self._near_in_folder.get(folder)) is None:
+            in_folder = self._near_in_folder[folder] = _Names(
+                self._images_by_folder().get(folder, [])
+            )
+        if near := in_folder.closest(name, 0.6):
             return posixpath.join(folder, near)
         by_name = self.images_by_name()
         if same := by_name.get(name.lower()):
             return same[0]
-        if near := _closest(name, list(by_name), 0.75):
+        if self._near_by_name is None:
+            self._near_by_name = _Names(list(by_name))
+        if near := self._near_by_name.closest(name, 0.75):
             return by_name[near.lower()][0]
         return None
 
@@ -359,15 +368,43 @@ def _topmost(folder: str, outside: Callable[[str], bool]) -> str:
     return folder
 
 
-def _closest(name: str, candidates: list[str], cutoff: float) -> str | None:
-    """The candidate whose name is most like `name`, compared without extensions (a shared `.png`
-    would make any two names look alike)."""
-    stem = posixpath.splitext(name)[0].lower()
-    stems: dict[str, str] = {}
-    for candidate in candidates:
-        stems.setdefault(posixpath.splitext(candidate)[0].lower(), candidate)
-    match = difflib.get_close_matches(stem, list(stems), n=1, cutoff=cutoff)
-    return stems[match[0]] if match else None
+# Up to this many names, a missing image is compared with every one of them. Beyond, only with
+# those next to it in sorted order, by start and by end: comparing with all costs 20-50 ms for each
+# broken image in a folder of 3,000 date-named screenshots, so a build grew with pages × images.
+# A typo, a changed digit or a prefix added to an existing name still sorts next to that name; only
+# a name with no close relative may get another suggestion than a full comparison would give.
+EXHAUSTIVE = 200
+NEIGHBOURS = 8
+
+
+class _Names:
+    """Image names a missing one may have been meant to be, compared without extensions (a shared
+    `.png` would make any two names look alike)."""
+
+    def __init__(self, candidates: list[str]) -> None:
+        self.stems: dict[str, str] = {}
+        for candidate in candidates:
+            self.stems.setdefault(posixpath.splitext(candidate)[0].lower(), candidate)
+        self.forward: list[str] = []
+        self.backward: list[str] = []  # each stem reversed, so that bisect finds shared endings
+        if len(self.stems) > EXHAUSTIVE:
+            self.forward = sorted(self.stems)
+            self.backward = sorted(stem[::-1] for stem in self.stems)
+
+    def closest(self, name: str, cutoff: float) -> str | None:
+        """The candidate whose name is most like `name` (difflib's ratio, at least cutoff)."""
+        stem = posixpath.splitext(name)[0].lower()
+        pool: list[str] | dict[str, None] = list(self.stems)
+        if self.forward:
+            pool = dict.fromkeys(_around(self.forward, stem))
+            pool.update(dict.fromkeys(s[::-1] for s in _around(self.backward, stem[::-1])))
+        match = difflib.get_close_matches(stem, list(pool), n=1, cutoff=cutoff)
+        return self.stems[match[0]] if match else None
+
+
+def _around(ordered: list[str], key: str) -> list[str]:
+    at = bisect.bisect_left(ordered, key)
+    return ordered[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]
 
 
 def display_path(path: str, project_dir: str) -> str:
