@@ -23,6 +23,7 @@ class Item:
     text: str
     details: list[str] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)
+    same: str = ""  # the id of the earlier item on the page that this one refers to
 
 
 @dataclass
@@ -78,7 +79,7 @@ class _BlockReader(HTMLParser):
         elif tag == "span" and "dn-t" in cls and self.in_code:
             self.token = ["", " ".join(cls), attrs["data-dn"]]
         elif tag == "li" and "dn-x" in cls:
-            self.item = Item(attrs["id"], "", "", "")
+            self.item = Item(attrs["id"], "", "", "", same=attrs.get("data-dn-same", ""))
             block.items[self.item.id] = self.item
         elif self.item is not None:
             if "dn-x__tok" in cls:
@@ -134,8 +135,15 @@ class _BlockReader(HTMLParser):
 
 
 def blocks(page_html: str) -> list[Block]:
+    """The command blocks of a page; an item that refers to an earlier one gets its content."""
     reader = _BlockReader()
     reader.feed(page_html)
+    every = {i.id: i for b in reader.blocks for i in b.items.values()}
+    for item in every.values():
+        first = every.get(item.same)
+        if first is not None:
+            item.label, item.text = first.label, first.text
+            item.details, item.links = list(first.details), list(first.links)
     return reader.blocks
 
 
@@ -154,7 +162,8 @@ def transcript(page_html: str, diagnostics: list[Diagnostic]) -> str:
         lines.append(f"== {block.id}: copies {block.copy!r}")
         for text, classes, item_id in block.tokens:
             item = block.items[item_id]
-            lines.append(f"  {text!r} [{classes.replace('dn-t', '').strip()}] {item.label}")
+            same = f" (as {item.same})" if item.same else ""
+            lines.append(f"  {text!r} [{classes.replace('dn-t', '').strip()}] {item.label}{same}")
             lines.append(f"      {html.unescape(item.text).strip()}")
             lines.extend(f"      - {d}" for d in item.details)
             lines.extend(f"      -> {url}" for _, url in item.links)

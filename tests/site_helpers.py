@@ -449,3 +449,11 @@ def parse_html(text: str) -> Element:
     builder.feed(text)
     builder.close()
     return builder.root
+
+
+def explanation_item(page: Any, token: Any) -> Any:
+    """The list item holding a token's explanation: its own, or the earlier one on the page it
+    refers to (an explanation is given once per page)."""
+    item = page.locator(f"li.dn-x#{token.get_attribute('data-dn')}")
+    same = item.get_attribute("data-dn-same")
+    return page.locator(f"li.dn-x#{same}") if same else item

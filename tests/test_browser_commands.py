@@ -15,6 +15,7 @@ from site_helpers import (
     PageWatch,
     artifact,
     build_tiny_site,
+    explanation_item,
     import_playwright,
     serve_directory,
 )
@@ -199,7 +200,7 @@ def test_the_keyboard_reaches_opens_moves_and_closes_the_explanations(
     expect(pop).to_be_hidden()
     page.keyboard.press("Enter")
     expect(pop).to_be_visible()
-    run_text = block.locator(f"#{run.get_attribute('data-dn')} .dn-x__text").text_content()
+    run_text = explanation_item(page, run).locator(".dn-x__text").text_content()
     assert run_text
     expect(pop).to_contain_text(run_text)
     expect(pop.locator(".dn-x__tok")).to_have_text("run")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -79,7 +80,7 @@ def test_build_puts_every_block_back_after_the_search_indexed_it(tmp_path: Path)
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
     page = (project / "site" / "note" / "index.html").read_text(encoding="utf-8")
-    assert "dn-block" not in page and "dn-search" not in page
+    assert "data-dn-block" not in page and "dn-search" not in page
     found = blocks(page)
     assert [b.copy for b in found] == ["docker run -it ubuntu bash", "docker ps -all"]
     it = found[0].item_for("-it")
@@ -177,3 +178,48 @@ def test_fenced_blocks_are_annotated_only_when_asked(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     page = (project / "site" / "note" / "index.html").read_text(encoding="utf-8")
     assert [b.copy for b in blocks(page)] == ["docker ps -a"]
+
+
+def test_a_large_site_is_the_same_whether_parsed_in_parallel_or_not(tmp_path: Path) -> None:
+    lines = [
+        "docker run -it ubuntu bash", "$ docker ps -a", "docker run -d -p {n}:80 --name web{n} nginx",
+        "docker compose up -d", "sudo docker exec -it web{n} sh", "docker build -t me/app:{n} .",
+    ]  # fmt: skip
+    sites = {}
+    for parallel in (True, False):
+        project = tmp_path / f"parallel-{parallel}"
+        project.mkdir()
+        (project / "docs").mkdir()
+        for n in range(60):  # above prework.MIN_PAGES
+            body = "\n\n".join(f"> {line.format(n=n)}" for line in lines[n % 3 : n % 3 + 4])
+            (project / "docs" / f"note{n:02}.md").write_text(f"# Note {n}\n\n{body}\n")
+        (project / "mkdocs.yml").write_text(
+            CONFIG.format(extra="").replace(
+                "      images: {enabled: false}\n",
+                f"      images: {{enabled: false}}\n      commands: {{parallel: {str(parallel).lower()}}}\n",
+            ),
+            encoding="utf-8",
+        )
+        result = mkdocs_build(project, "--strict", "--verbose")
+        assert result.returncode == 0, result.stderr
+        worked = re.search(r"(\d+) command lines were parsed in a second process", result.stderr)
+        assert bool(worked and int(worked.group(1)) > 0) is parallel, result.stderr[-2000:]
+        sites[parallel] = {
+            p.relative_to(project / "site"): p.read_bytes()
+            for p in (project / "site").rglob("*.html")
+        }
+    assert sites[True] == sites[False]
+    notes = [html for path, html in sites[True].items() if path.parts[0].startswith("note")]
+    assert len(notes) == 60 and all(b'class="dn-cmd"' in html for html in notes)
+
+
+def test_stand_ins_are_restored_even_after_a_minifier_unquoted_them() -> None:
+    from docker_notes.extension import restore_deferred, stand_in
+
+    page = "<nav>…</nav>" + stand_in("dn-1", "docker ps", "Lists containers") + "<p>after</p>"
+    minified = page.replace('data-dn-block="dn-1"', "data-dn-block=dn-1")
+    for html in (page, minified):
+        restored, lost = restore_deferred(html, {"dn-1": "<div class=dn-cmd>BLOCK</div>"})
+        assert restored == "<nav>…</nav><div class=dn-cmd>BLOCK</div><p>after</p>"
+        assert lost == []
+    assert restore_deferred("<p>no stand-in</p>", {"dn-1": "x"}) == ("<p>no stand-in</p>", ["dn-1"])

@@ -16,6 +16,7 @@ from site_helpers import (
     PageWatch,
     artifact,
     build_tiny_site,
+    explanation_item,
     import_playwright,
     npm_package_file,
     serve_directory,
@@ -303,8 +304,8 @@ def test_each_token_opens_the_explanation_of_that_token(
         expect(block.locator('.dn-t[aria-expanded="true"]')).to_have_count(1)
         expect(pop).to_have_attribute("aria-label", f"Explanation of {text}")
         expect(pop.locator(".dn-x__tok")).to_have_text(text)
-        # The pop-over shows the token's own item of the list under the block.
-        item = block.locator(f"li.dn-x#{tok.get_attribute('data-dn')}")
+        # The pop-over shows the token's item of the list (or the earlier one it refers to).
+        item = explanation_item(page, tok)
         expect(item.locator(".dn-x__tok")).to_have_text(text)
         item_text = item.locator(".dn-x__text").text_content()
         assert item_text
@@ -434,9 +435,11 @@ def assert_prints_whole(page: Page) -> None:
     for explanation in page.locator(".dn-cmd ul.dn-list").all():
         expect(explanation).to_be_visible()
     for token in page.locator(".dn-cmd code .dn-t").all():
-        item = page.locator(f"li.dn-x#{token.get_attribute('data-dn')}")
-        expect(item.locator(".dn-x__tok")).to_contain_text(token.text_content() or "")
-        expect(item.locator(".dn-x__text")).to_be_visible()
+        # Each token has its item on paper; a repeated one points to the explanation above.
+        own = page.locator(f"li.dn-x#{token.get_attribute('data-dn')}")
+        expect(own.locator(".dn-x__tok")).to_contain_text(token.text_content() or "")
+        expect(own).to_be_visible()
+        expect(explanation_item(page, token).locator(".dn-x__text")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PAPER["width"]
 
 

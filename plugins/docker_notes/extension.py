@@ -31,7 +31,7 @@ from markdown.preprocessors import Preprocessor
 from .commands import detect, knowledge
 from .commands.model import INFO, WARNING, ParsedCommand, Problem
 from .commands.parse import parse_cached
-from .commands.render import render_code, render_explanations, search_texts, wrap
+from .commands.render import render_block, search_texts
 from .commands.tokens import UnbalancedQuote
 
 log = logging.getLogger("docker_notes")
@@ -128,6 +128,7 @@ class _State:
     blocks: int = 0
     deferred: dict[str, str] | None = None
     indexed: set[str] = field(default_factory=set)  # explanation texts already on the page
+    seen: dict[str, str] = field(default_factory=dict)  # explanation HTML → its item's id
 
     def _find(self, text: str) -> tuple[int, int] | None:
         """0-based (line, column) of the first source line at or after the cursor holding text."""
@@ -182,6 +183,7 @@ class _SourceCapture(Preprocessor):
         self.state.cursor = 0
         self.state.blocks = 0
         self.state.indexed.clear()
+        self.state.seen.clear()
         return lines
 
 
@@ -347,7 +349,7 @@ class _CommandQuoteProcessor(BlockProcessor):
     def _store_block(self, parent: etree.Element, parsed: list[ParsedCommand]) -> None:
         self.state.blocks += 1
         block_id = f"dn-{self.state.blocks}"
-        html = wrap(block_id, render_code(parsed, block_id) + render_explanations(parsed, block_id))
+        html = render_block(parsed, block_id, self.state.seen)
         if self.state.deferred is not None:
             # Search plugins parse every page's HTML: give them a plain stand-in (the commands,
             # and each explanation's text once per page) and keep the block for the written page.
@@ -416,13 +418,15 @@ class _CommandQuoteProcessor(BlockProcessor):
         self.state.report_at(lines[-1], len(lines[-1]), message, fix, level)
 
 
-DEFERRED = re.compile(r"<!--dn-block (dn-\d+)-->.*?<!--/dn-block-->", re.S)
+# The stand-in is a block element (Markdown leaves it out of paragraphs, HTML parsers keep it
+# whole) without comments (minifiers drop them, and may unquote attributes); it holds no <div>.
+DEFERRED = re.compile(r"""<div data-dn-block=["']?(dn-\d+)["']?>.*?</div>""", re.S)
 
 
 def stand_in(block_id: str, commands: str, text: str) -> str:
     return (
-        f"<!--dn-block {block_id}--><pre><code>{escape(commands, quote=False)}</code></pre>"
-        f'<p class="dn-search">{escape(text, quote=False)}</p><!--/dn-block-->'
+        f'<div data-dn-block="{block_id}"><pre><code>{escape(commands, quote=False)}</code></pre>'
+        f'<p class="dn-search">{escape(text, quote=False)}</p></div>'
     )
 
 
@@ -438,7 +442,7 @@ def restore_deferred(page_html: str, deferred: dict[str, str]) -> tuple[str, lis
 
     # A themed page is mostly navigation before the content (Material: ~350 kB a page on a site of
     # 1,000 notes): a plain find skips it much faster than the regex's own scan.
-    start = page_html.find("<!--dn-block ")
+    start = page_html.find("<div data-dn-block=")
     if start < 0:
         return page_html, sorted(deferred)
     restored = page_html[:start] + DEFERRED.sub(restore, page_html[start:])

@@ -47,7 +47,7 @@ def format_fence(
     if not any(isinstance(i, ParsedCommand) for i in items):
         return _highlight(src, language, options, md, **kwargs)
     state.blocks += 1
-    return render_fence(items, f"dn-{state.blocks}")
+    return render_fence(items, f"dn-{state.blocks}", state.seen)
 
 
 def _logical_lines(lines: list[str]) -> list[str]:

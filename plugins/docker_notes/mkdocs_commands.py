@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from . import prework
 from .commands import knowledge
 from .extension import Diagnostic, DockerCommandsExtension, restore_deferred
 from .fences import superfences_entries
+from .prework import Prework
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -33,8 +35,18 @@ EXTENSION_NAMES = ("docker_notes", "docker_notes.extension")
 
 
 class CommandBlocks:
-    def __init__(self, config: CommandsConfig, mkdocs_config: MkDocsConfig, log: PrefixedLogger):
+    def __init__(
+        self,
+        config: CommandsConfig,
+        mkdocs_config: MkDocsConfig,
+        log: PrefixedLogger,
+        *,
+        serving: bool = False,
+    ):
         self.log = log
+        self.serving = serving
+        self.parallel = config.parallel
+        self.prework: Prework | None = None
         self.mkdocs_config = mkdocs_config
         self.knowledge_files = [str(p) for p in config.knowledge]
         try:
@@ -74,6 +86,9 @@ class CommandBlocks:
         (self.log.warning if diagnostic.level == "warning" else self.log.info)("%s", diagnostic)
 
     def on_files(self, files: Files) -> Files:
+        pages = [f.abs_src_path for f in files.documentation_pages() if f.abs_src_path]
+        if self.parallel and prework.wanted(len(pages), self.serving):
+            self.prework = Prework(self.knowledge_files, pages)
         for path in sorted(ASSETS.iterdir()):
             if path.suffix in (".css", ".js"):
                 files.append(
@@ -84,6 +99,8 @@ class CommandBlocks:
         return files
 
     def on_page_markdown(self, markdown: str, page: Page) -> None:
+        if self.prework is not None:
+            self.prework.collect(self.extension.knowledge.cache)
         path = page.file.src_uri
         source = markdown
         if page.file.abs_src_path:
@@ -100,11 +117,20 @@ class CommandBlocks:
         if lost:
             self.log.warning(
                 "%s: the explanations of %d command block(s) could not be put back "
-                "(another plugin removed their HTML comment markers)",
+                "(another plugin changed their stand-ins)",
                 page.file.src_uri,
                 len(lost),
             )
         return output
+
+    def close(self) -> None:
+        """After the build, or when it fails."""
+        if self.prework is not None:
+            self.log.debug(
+                "%d command lines were parsed in a second process", self.prework.received
+            )
+            self.prework.close()
+            self.prework = None
 
     def on_serve(self, server: LiveReloadServer) -> None:
         for path in self.knowledge_files:

@@ -41,7 +41,9 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         if not self.config.enabled:
             return config
         if self.config.commands.enabled:
-            self.commands = CommandBlocks(self.config.commands, config, log)
+            self.commands = CommandBlocks(
+                self.config.commands, config, log, serving=self.command == "serve"
+            )
         if self.config.images.enabled:
             self.images = ImageChecks(
                 self.config.images, config, log, serving=self.command == "serve"
@@ -75,9 +77,10 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             html = self.images.on_page_content(html, page)
         return html
 
-    @event_priority(100)
+    @event_priority(-50)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Early, before any plugin that minifies HTML and would drop our comment markers."""
+        """Late: plugins that parse every written page (glightbox re-serialises each one) then
+        handle the blocks' light stand-ins, not their full explanations."""
         if self.commands:
             output = self.commands.on_post_page(output, page)
         return output
@@ -90,5 +93,11 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.commands:
+            self.commands.close()
         if self.images:
             self.images.on_post_build()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.commands:
+            self.commands.close()

@@ -96,11 +96,18 @@
     if (wasOpen) show(block, next, pop, true);
   }
 
+  // An explanation given earlier on the page is not repeated: the item points to the first one.
+  function explanationOf(token) {
+    var item = document.getElementById(token.getAttribute("data-dn"));
+    var same = item && item.getAttribute("data-dn-same");
+    return same ? document.getElementById(same) || item : item;
+  }
+
   function show(block, token, pop, pinned) {
     // A pending hover timer would otherwise re-open this token unpinned (so the next click
     // re-opens instead of closing) or hide what a click or a key has just opened.
     clearTimeout(hoverTimer);
-    var item = document.getElementById(token.getAttribute("data-dn"));
+    var item = explanationOf(token);
     if (!item) return;
     if (open && open.token !== token) close(false);
     pop.innerHTML = "";

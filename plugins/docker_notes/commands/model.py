@@ -77,7 +77,9 @@ class ParsedCommand:
     problems: list[Problem] = field(default_factory=list)
     prompt_end: int = 0  # text[:prompt_end] is a prompt, not copied
     # The rendered code line and explanations with a mark for the ids (see render._templates).
-    html: tuple[str, str] | None = field(default=None, compare=False, repr=False)
+    html: tuple[str, tuple[tuple[str, str, str], ...]] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     @property
     def copy_text(self) -> str:

@@ -59,9 +59,14 @@ _HIGHLIGHT = {
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 
 
-def render_block(commands: Sequence[ParsedCommand], block_id: str) -> str:
+def render_block(
+    commands: Sequence[ParsedCommand], block_id: str, seen: dict[str, str] | None = None
+) -> str:
     """The whole block: the code, then the list of explanations."""
-    return wrap(block_id, render_code(commands, block_id) + render_explanations(commands, block_id))
+    return wrap(
+        block_id,
+        render_code(commands, block_id) + render_explanations(commands, block_id, seen),
+    )
 
 
 def wrap(block_id: str, inner: str) -> str:
@@ -78,8 +83,20 @@ def render_code(commands: Sequence[ParsedCommand], block_id: str) -> str:
     )
 
 
-def render_explanations(commands: Sequence[ParsedCommand], block_id: str) -> str:
-    items = "".join(_explanations(c, block_id, k, len(commands)) for k, c in enumerate(commands))
+def render_explanations(
+    commands: Sequence[ParsedCommand], block_id: str, seen: dict[str, str] | None = None
+) -> str:
+    """The list of every token's explanation.
+
+    With `seen` (explanation HTML → the id of its item, for the page so far), an explanation given
+    earlier on the page is not repeated: its item points to the first one. Pages repeat `docker`,
+    `run` or `-it` in every block, and each copy made the page heavier for the reader's browser and
+    for every plugin that reads the page.
+    """
+    seen = {} if seen is None else seen
+    items = "".join(
+        _explanations(c, block_id, k, len(commands), seen) for k, c in enumerate(commands)
+    )
     count = sum(len(c.tokens) for c in commands)
     what = "this command" if len(commands) == 1 else f"these {len(commands)} commands"
     return (
@@ -97,7 +114,9 @@ class PlainLine:
     output: bool = False  # program output: shown dimmed and not copied
 
 
-def render_fence(items: Sequence[ParsedCommand | PlainLine], block_id: str) -> str:
+def render_fence(
+    items: Sequence[ParsedCommand | PlainLine], block_id: str, seen: dict[str, str] | None = None
+) -> str:
     """A fenced block of the author's: docker commands annotated, other lines as written."""
     commands = [i for i in items if isinstance(i, ParsedCommand)]
     lines: list[str] = []
@@ -123,7 +142,7 @@ def render_fence(items: Sequence[ParsedCommand | PlainLine], block_id: str) -> s
         block_id,
         f'<div class="language-shell highlight" data-copy="{html.escape(copy)}">'
         f"<pre><span></span><code>{code}</code></pre></div>"
-        + render_explanations(commands, block_id),
+        + render_explanations(commands, block_id, seen),
     )
 
 
@@ -149,9 +168,20 @@ def _prefix(block_id: str, command: int) -> str:
 _ID = "<dn-id>"  # a `<` never survives escaping, so this cannot come from a note
 
 
-def _templates(command: ParsedCommand) -> tuple[str, str]:
+def prepare(command: ParsedCommand) -> ParsedCommand:
+    """Make the command's HTML now (a worker process does it ahead of the build)."""
+    _templates(command)
+    return command
+
+
+def _templates(command: ParsedCommand) -> tuple[str, tuple[tuple[str, str, str], ...]]:
+    """The code line (ids marked), and each token's (role, title, explanation HTML)."""
     if command.html is None:
-        command.html = (_code_template(command), _items_template(command))
+        bodies = tuple(
+            (t.role, _escape(t.explanation.title), _item_body(t.explanation))
+            for t in command.tokens
+        )
+        command.html = (_code_template(command), bodies)
     return command.html
 
 
@@ -171,23 +201,27 @@ def _code_template(command: ParsedCommand) -> str:
     return "".join(out)
 
 
-def _explanations(command: ParsedCommand, block_id: str, k: int, total: int) -> str:
+def _explanations(
+    command: ParsedCommand, block_id: str, k: int, total: int, seen: dict[str, str]
+) -> str:
     heading = ""
     if total > 1:
         heading = f'<p class="dn-list__cmd"><code>{_escape(command.copy_text)}</code></p>'
-    return heading + _templates(command)[1].replace(_ID, _prefix(block_id, k))
-
-
-def _items_template(command: ParsedCommand) -> str:
-    items = "".join(
-        _item(token.explanation, token.role, f"{_ID}-{n + 1}")
-        for n, token in enumerate(command.tokens)
-    )
-    return f'<ul class="dn-list">{items}</ul>'
-
-
-def _item(explanation: Explanation, role: str, item_id: str) -> str:
-    return f'<li class="dn-x dn-x--{role}" id="{item_id}">{_item_body(explanation)}</li>'
+    prefix = _prefix(block_id, k)
+    items = []
+    for n, (role, title, body) in enumerate(_templates(command)[1]):
+        item_id = f"{prefix}-{n + 1}"
+        first = seen.get(body)
+        if first is None:
+            seen[body] = item_id
+            items.append(f'<li class="dn-x dn-x--{role}" id="{item_id}">{body}</li>')
+        else:
+            items.append(
+                f'<li class="dn-x dn-x--{role} dn-x--same" id="{item_id}" data-dn-same="{first}">'
+                f'<code class="dn-x__tok">{title}</code> '
+                f'<a class="dn-x__same" href="#{first}">explained above</a></li>'
+            )
+    return f'{heading}<ul class="dn-list">{"".join(items)}</ul>'
 
 
 # The same option, subcommand or image is explained in many commands of a site: its HTML is made
