@@ -89,7 +89,7 @@ def test_build_puts_every_block_back_after_the_search_indexed_it(tmp_path: Path)
     index = json.loads((project / "site" / "search" / "search_index.json").read_text())
     text = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("note/"))
     assert "standard input open" in text
-    assert text.count("The Docker command-line client") == 1
+    assert text.count("Creates a new container from an image") == 1
     assert "assets/docker-notes/commands.js" in page
     assert (project / "site" / "assets" / "docker-notes" / "commands.css").exists()
 

@@ -6,18 +6,24 @@ order MkDocs renders them, and hands back the parsed commands. The Markdown exte
 command up in the parse cache first, so a command the worker has not reached yet is simply parsed
 in place: the pages come out the same either way, only sooner.
 
-Used by `mkdocs build` on sites of `MIN_PAGES` notes or more when the machine has a second core;
-never under `mkdocs serve`, whose rebuilds reuse the cache of the previous one.
+The worker is `python -m docker_notes.prework`, a plain child process talking through pipes:
+`multiprocessing` would re-run the caller's main script in the child, or fork a process that may
+hold other threads' locks. Used by `mkdocs build` on sites of `MIN_PAGES` notes or more when the
+machine has a second core; never under `mkdocs serve`, whose rebuilds reuse the previous cache.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import json
 import os
+import pickle
+import queue
 import re
+import subprocess
+import sys
+import threading
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import IO, Any
 
 from .commands import detect, knowledge
 from .commands.model import ParsedCommand
@@ -26,7 +32,7 @@ from .commands.render import prepare
 from .commands.tokens import UnbalancedQuote
 
 MIN_PAGES = 50
-CHUNK = 25  # pages per task: the first results come back early, the later ones keep up
+CHUNK = 25  # pages per answer: the first results come back early, the later ones keep up
 
 # A quote line as the author wrote it, at any depth and indentation (inside list items too).
 _QUOTED = re.compile(r"^[ \t]*>(?:[ ]?>)*[ ]?(.*)$")
@@ -39,33 +45,63 @@ def wanted(pages: int, serving: bool) -> bool:
 
 class Prework:
     def __init__(self, knowledge_files: Sequence[str], paths: Sequence[str]) -> None:
-        # "spawn": a fresh interpreter, safe whatever threads this process has.
-        context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        files = list(knowledge_files)
         self.received = 0  # commands parsed by the worker and added to the cache
-        self._futures: list[Future[dict[str, ParsedCommand]]] = [
-            self._pool.submit(parse_notes, files, list(paths[i : i + CHUNK]))
-            for i in range(0, len(paths), CHUNK)
-        ]
+        self._answers: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "docker_notes.prework", *knowledge_files],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        request = json.dumps(list(paths)).encode()
+        # Threads, so that neither a full pipe nor a slow worker ever blocks the build.
+        threading.Thread(target=self._send, args=(request,), daemon=True).start()
+        threading.Thread(target=self._receive, daemon=True).start()
+
+    def _send(self, request: bytes) -> None:
+        stdin = self._process.stdin
+        assert stdin is not None
+        try:
+            stdin.write(request)
+            stdin.close()
+        except OSError:
+            pass  # the worker is gone: the build parses everything itself
+
+    def _receive(self) -> None:
+        stdout = self._process.stdout
+        assert stdout is not None
+        while (answer := _read_frame(stdout)) is not None:
+            self._answers.put(answer)
 
     def collect(self, cache: dict[Any, Any]) -> None:
         """Add what the worker has finished to the parse cache; never waits for it."""
-        while self._futures and self._futures[0].done():
-            future = self._futures.pop(0)
-            if future.exception() is None:
-                for text, command in future.result().items():
-                    cache.setdefault(text, command)
-                    self.received += 1
+        while True:
+            try:
+                answer = self._answers.get_nowait()
+            except queue.Empty:
+                return
+            for text, command in pickle.loads(answer).items():
+                cache.setdefault(text, command)
+                self.received += 1
 
     def close(self) -> None:
-        self._futures.clear()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._process.kill()
+        self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
 
 
-def parse_notes(knowledge_files: list[str], paths: list[str]) -> dict[str, ParsedCommand]:
-    """The worker's task: every command line of these notes, parsed and rendered."""
-    k = knowledge.load(knowledge_files)
+def _read_frame(stream: IO[bytes]) -> bytes | None:
+    header = stream.read(8)
+    if len(header) < 8:
+        return None
+    size = int.from_bytes(header, "big")
+    data = stream.read(size)
+    return data if len(data) == size else None
+
+
+def parse_notes(k: knowledge.Knowledge, paths: Sequence[str]) -> dict[str, ParsedCommand]:
+    """Every command line of these notes, parsed and rendered."""
     found: dict[str, ParsedCommand] = {}
     for path in paths:
         try:
@@ -101,3 +137,18 @@ def command_texts(lines: list[str], k: knowledge.Knowledge) -> list[str]:
             i += 1
         texts.append(detect.unescape_markdown("\n".join(command))[0])
     return texts
+
+
+def main() -> None:
+    """The worker: paths (JSON) on stdin; one pickled {text: command} frame per chunk on stdout."""
+    k = knowledge.load(sys.argv[1:])
+    paths = json.load(sys.stdin)
+    out = sys.stdout.buffer
+    for i in range(0, len(paths), CHUNK):
+        data = pickle.dumps(parse_notes(k, paths[i : i + CHUNK]), pickle.HIGHEST_PROTOCOL)
+        out.write(len(data).to_bytes(8, "big") + data)
+        out.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -146,12 +146,22 @@ def render_fence(
     )
 
 
+# What a reader searches for: what a subcommand or an option does ("interactive", "detach",
+# "publish"). The rest (the program, values, shell parts) is in the commands' own text, or says
+# little on its own; leaving it out keeps the search index small on a site of many notes.
+_SEARCHED = frozenset({SUBCOMMAND, OPTION})
+
+
 def search_texts(commands: Sequence[ParsedCommand]) -> list[str]:
-    """Each token's explanation as plain text, for a search index."""
+    """The explanations a search index should hold for these commands, as plain text."""
     return [
-        " ".join((t.explanation.title, t.explanation.text, *t.explanation.details)).replace("`", "")
+        # An option's details are its parts: `-it` is `-i` and `-t`, each with its meaning.
+        " ".join((f"{t.explanation.title}:", t.explanation.text, *t.explanation.details)).replace(
+            "`", ""
+        )
         for c in commands
         for t in c.tokens
+        if t.role in _SEARCHED
     ]
 
 
