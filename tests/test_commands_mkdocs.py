@@ -202,8 +202,10 @@ def test_a_large_site_is_the_same_whether_parsed_in_parallel_or_not(tmp_path: Pa
         )
         result = mkdocs_build(project, "--strict", "--verbose")
         assert result.returncode == 0, result.stderr
+        # How much the worker finishes before MkDocs does depends on the machine: that it ran is
+        # checked here, what it hands back in the test below.
         worked = re.search(r"(\d+) command lines were parsed in a second process", result.stderr)
-        assert bool(worked and int(worked.group(1)) > 0) is parallel, result.stderr[-2000:]
+        assert bool(worked) is parallel, result.stderr[-2000:]
         sites[parallel] = {
             p.relative_to(project / "site"): p.read_bytes()
             for p in (project / "site").rglob("*.html")
@@ -211,6 +213,38 @@ def test_a_large_site_is_the_same_whether_parsed_in_parallel_or_not(tmp_path: Pa
     assert sites[True] == sites[False]
     notes = [html for path, html in sites[True].items() if path.parts[0].startswith("note")]
     assert len(notes) == 60 and all(b'class="dn-cmd"' in html for html in notes)
+
+
+def test_the_worker_hands_back_what_the_extension_would_parse(tmp_path: Path) -> None:
+    from docker_notes.commands import knowledge
+    from docker_notes.commands.parse import parse_cached
+    from docker_notes.commands.render import prepare
+    from docker_notes.prework import Prework
+
+    notes = {
+        "a.md": "# A\n\n> $ docker run -it ubuntu bash\n> docker ps -a\n\n> Docker is a platform\n",
+        "b.md": "- step\n\n    > docker run -d \\\n    > -p 80:80 nginx\n\n```\n> docker ps\n```\n",
+        "c.md": "> docker ps -a\n",  # the same command as in a.md: parsed once
+    }
+    for name, text in notes.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    worker = Prework([], [str(tmp_path / name) for name in notes] + [str(tmp_path / "gone.md")])
+    try:
+        assert worker.wait(timeout=60)
+        cache: dict[object, object] = {}
+        worker.collect(cache)
+    finally:
+        worker.close()
+    expected = [
+        "$ docker run -it ubuntu bash",
+        "docker ps -a",
+        "docker run -d \\\n-p 80:80 nginx",
+        "docker ps",
+    ]
+    assert sorted(cache) == sorted(expected) and worker.received == len(expected)
+    k = knowledge.load([])
+    for text, command in cache.items():
+        assert command == prepare(parse_cached(str(text), k))
 
 
 def test_stand_ins_are_restored_even_after_a_minifier_unquoted_them() -> None:

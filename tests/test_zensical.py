@@ -126,9 +126,15 @@ def test_every_token_of_each_command_has_its_explanation(notes: Element, command
     assert " ".join(t.text for t in tokens) == command
     items = {li.attrs["id"]: li for li in block.find_all("li", cls="dn-x")}
     assert len(items) == len(tokens)
+    on_page = {li.attrs["id"]: li for li in article(notes).find_all("li", cls="dn-x")}
     for token in tokens:
         item = items[token.attrs["data-dn"]]
         assert item.find("code", cls="dn-x__tok").text == token.text
+        # A token explained earlier on the page links to that explanation instead of repeating it.
+        if same := item.attrs.get("data-dn-same"):
+            assert item.find("a", cls="dn-x__same").attrs["href"] == f"#{same}"
+            item = on_page[same]
+            assert item.find("code", cls="dn-x__tok").text == token.text
         assert item.find(cls="dn-x__text").text, f"{token.text!r} is not explained"
     assert block.find("details", cls="dn-explain").find("summary").text
 

@@ -56,7 +56,8 @@ class Prework:
         request = json.dumps(list(paths)).encode()
         # Threads, so that neither a full pipe nor a slow worker ever blocks the build.
         threading.Thread(target=self._send, args=(request,), daemon=True).start()
-        threading.Thread(target=self._receive, daemon=True).start()
+        self._receiver = threading.Thread(target=self._receive, daemon=True)
+        self._receiver.start()
 
     def _send(self, request: bytes) -> None:
         stdin = self._process.stdin
@@ -83,6 +84,11 @@ class Prework:
             for text, command in pickle.loads(answer).items():
                 cache.setdefault(text, command)
                 self.received += 1
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until the worker has sent all its answers; True if it has."""
+        self._receiver.join(timeout)
+        return not self._receiver.is_alive()
 
     def close(self) -> None:
         self._process.kill()
