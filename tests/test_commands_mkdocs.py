@@ -204,7 +204,7 @@ def test_a_large_site_is_the_same_whether_parsed_in_parallel_or_not(tmp_path: Pa
         assert result.returncode == 0, result.stderr
         # How much the worker finishes before MkDocs does depends on the machine: that it ran is
         # checked here, what it hands back in the test below.
-        worked = re.search(r"(\d+) command lines were parsed in a second process", result.stderr)
+        worked = re.search(r"(\d+) command lines were rendered in a second process", result.stderr)
         assert bool(worked) is parallel, result.stderr[-2000:]
         sites[parallel] = {
             p.relative_to(project / "site"): p.read_bytes()
@@ -215,24 +215,26 @@ def test_a_large_site_is_the_same_whether_parsed_in_parallel_or_not(tmp_path: Pa
     assert len(notes) == 60 and all(b'class="dn-cmd"' in html for html in notes)
 
 
-def test_the_worker_hands_back_what_the_extension_would_parse(tmp_path: Path) -> None:
+def test_the_worker_hands_back_what_the_extension_would_render(tmp_path: Path) -> None:
     from docker_notes.commands import knowledge
     from docker_notes.commands.parse import parse_cached
-    from docker_notes.commands.render import prepare
+    from docker_notes.commands.render import Rendered, rendered
     from docker_notes.prework import Prework
 
     notes = {
         "a.md": "# A\n\n> $ docker run -it ubuntu bash\n> docker ps -a\n\n> Docker is a platform\n",
         "b.md": "- step\n\n    > docker run -d \\\n    > -p 80:80 nginx\n\n```\n> docker ps\n```\n",
         "c.md": "> docker ps -a\n",  # the same command as in a.md: parsed once
+        # A command with a problem is left to the build, which reports it with the note's line.
+        "d.md": "> docker ps -all\n",
     }
     for name, text in notes.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     worker = Prework([], [str(tmp_path / name) for name in notes] + [str(tmp_path / "gone.md")])
     try:
         assert worker.wait(timeout=60)
-        cache: dict[object, object] = {}
-        worker.collect(cache)
+        ready: dict[str, Rendered] = {}
+        worker.collect(ready)
     finally:
         worker.close()
     expected = [
@@ -241,10 +243,10 @@ def test_the_worker_hands_back_what_the_extension_would_parse(tmp_path: Path) ->
         "docker run -d \\\n-p 80:80 nginx",
         "docker ps",
     ]
-    assert sorted(cache) == sorted(expected) and worker.received == len(expected)
+    assert sorted(ready) == sorted(expected) and worker.received == len(expected)
     k = knowledge.load([])
-    for text, command in cache.items():
-        assert command == prepare(parse_cached(str(text), k))
+    for text, command in ready.items():
+        assert command == rendered(parse_cached(text, k))
 
 
 def test_stand_ins_are_restored_even_after_a_minifier_unquoted_them() -> None:

@@ -31,7 +31,7 @@ from markdown.preprocessors import Preprocessor
 from .commands import detect, knowledge
 from .commands.model import INFO, WARNING, ParsedCommand, Problem
 from .commands.parse import parse_cached
-from .commands.render import render_block, search_texts
+from .commands.render import Command, Rendered, render_block, search_texts
 from .commands.tokens import UnbalancedQuote
 
 log = logging.getLogger("docker_notes")
@@ -84,6 +84,8 @@ class DockerCommandsExtension(Extension):
         super().__init__(**kwargs)
         # Block id -> block HTML of the last converted page, when deferring.
         self.deferred: dict[str, str] = {}
+        # Commands rendered ahead, by their text (prework.py): only those without problems.
+        self.ready: dict[str, Rendered] = {}
         self._knowledge: knowledge.Knowledge | None = None
 
     @property
@@ -107,6 +109,7 @@ class DockerCommandsExtension(Extension):
             path=self.getConfig("path") or "<markdown>",
             source=self.getConfig("source") or None,
             deferred=self.deferred if self.getConfig("defer_explanations") else None,
+            ready=self.ready,
         )
         # First of all preprocessors, to see the text as written when no source was given.
         md.preprocessors.register(_SourceCapture(md, state), "docker_notes_source", 1000)
@@ -129,6 +132,7 @@ class _State:
     deferred: dict[str, str] | None = None
     indexed: set[str] = field(default_factory=set)  # explanation texts already on the page
     seen: dict[str, str] = field(default_factory=dict)  # explanation HTML → its item's id
+    ready: dict[str, Rendered] = field(default_factory=dict)  # see DockerCommandsExtension
 
     def _find(self, text: str) -> tuple[int, int] | None:
         """0-based (line, column) of the first source line at or after the cursor holding text."""
@@ -191,7 +195,7 @@ class _SourceCapture(Preprocessor):
 class _Group:
     """Consecutive quote lines: prose (one quote level removed), or parsed commands."""
 
-    commands: list[ParsedCommand] = field(default_factory=list)
+    commands: list[Command] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)
 
 
@@ -346,7 +350,7 @@ class _CommandQuoteProcessor(BlockProcessor):
 
     # --- one block -------------------------------------------------------------------------------
 
-    def _store_block(self, parent: etree.Element, parsed: list[ParsedCommand]) -> None:
+    def _store_block(self, parent: etree.Element, parsed: list[Command]) -> None:
         self.state.blocks += 1
         block_id = f"dn-{self.state.blocks}"
         html = render_block(parsed, block_id, self.state.seen)
@@ -368,10 +372,13 @@ class _CommandQuoteProcessor(BlockProcessor):
             self._report_problem(lines, range(len("\n".join(lines)) + 1), problem)
         return command
 
-    def _parse(self, lines: list[str]) -> ParsedCommand | None:
+    def _parse(self, lines: list[str]) -> Command | None:
         shown = [self.state.as_written(line) for line in lines]
         text, offsets = detect.unescape_markdown("\n".join(shown))
         first_line = lines[0]
+        if (ready := self.state.ready.get(text)) is not None:
+            self.state.locate(first_line)
+            return ready  # rendered ahead, and without problems to report
         try:
             command = parse_cached(text, self.state.knowledge)
         except UnbalancedQuote as e:

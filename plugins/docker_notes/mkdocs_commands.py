@@ -100,7 +100,7 @@ class CommandBlocks:
 
     def on_page_markdown(self, markdown: str, page: Page) -> None:
         if self.prework is not None:
-            self.prework.collect(self.extension.knowledge.cache)
+            self.prework.collect(self.extension.ready)
         path = page.file.src_uri
         source = markdown
         if page.file.abs_src_path:
@@ -127,7 +127,7 @@ class CommandBlocks:
         """After the build, or when it fails."""
         if self.prework is not None:
             self.log.debug(
-                "%d command lines were parsed in a second process", self.prework.received
+                "%d command lines were rendered in a second process", self.prework.received
             )
             self.prework.close()
             self.prework = None

@@ -2,9 +2,10 @@
 
 MkDocs builds on one core. On a site of hundreds of notes, parsing and rendering every command line
 is most of what the command blocks cost; a worker process reads the notes ahead of MkDocs, in the
-order MkDocs renders them, and hands back the parsed commands. The Markdown extension looks each
-command up in the parse cache first, so a command the worker has not reached yet is simply parsed
-in place: the pages come out the same either way, only sooner.
+order MkDocs renders them, and hands back each command's HTML (plain strings: cheap to send and to
+load). The Markdown extension looks each command up there first, so a command the worker has not
+reached yet is simply parsed in place: the pages come out the same either way, only sooner. A
+command with problems is left to the build, which reports them with the note's line.
 
 The worker is `python -m docker_notes.prework`, a plain child process talking through pipes:
 `multiprocessing` would re-run the caller's main script in the child, or fork a process that may
@@ -23,12 +24,11 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
-from typing import IO, Any
+from typing import IO
 
 from .commands import detect, knowledge
-from .commands.model import ParsedCommand
 from .commands.parse import parse_cached
-from .commands.render import prepare
+from .commands.render import Rendered, rendered
 from .commands.tokens import UnbalancedQuote
 
 MIN_PAGES = 50
@@ -45,7 +45,7 @@ def wanted(pages: int, serving: bool) -> bool:
 
 class Prework:
     def __init__(self, knowledge_files: Sequence[str], paths: Sequence[str]) -> None:
-        self.received = 0  # commands parsed by the worker and added to the cache
+        self.received = 0  # commands the worker rendered, handed to the build
         self._answers: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         self._process = subprocess.Popen(
             [sys.executable, "-m", "docker_notes.prework", *knowledge_files],
@@ -74,15 +74,15 @@ class Prework:
         while (answer := _read_frame(stdout)) is not None:
             self._answers.put(answer)
 
-    def collect(self, cache: dict[Any, Any]) -> None:
-        """Add what the worker has finished to the parse cache; never waits for it."""
+    def collect(self, ready: dict[str, Rendered]) -> None:
+        """Add what the worker has finished to `ready` (text -> HTML); never waits for it."""
         while True:
             try:
                 answer = self._answers.get_nowait()
             except queue.Empty:
                 return
-            for text, command in pickle.loads(answer).items():
-                cache.setdefault(text, command)
+            for text, parts in pickle.loads(answer).items():
+                ready.setdefault(text, Rendered(*parts))
                 self.received += 1
 
     def wait(self, timeout: float) -> bool:
@@ -106,9 +106,9 @@ def _read_frame(stream: IO[bytes]) -> bytes | None:
     return data if len(data) == size else None
 
 
-def parse_notes(k: knowledge.Knowledge, paths: Sequence[str]) -> dict[str, ParsedCommand]:
-    """Every command line of these notes, parsed and rendered."""
-    found: dict[str, ParsedCommand] = {}
+def parse_notes(k: knowledge.Knowledge, paths: Sequence[str]) -> dict[str, Rendered]:
+    """Every command line of these notes without problems, rendered."""
+    found: dict[str, Rendered] = {}
     for path in paths:
         try:
             with open(path, encoding="utf-8-sig") as f:
@@ -119,9 +119,11 @@ def parse_notes(k: knowledge.Knowledge, paths: Sequence[str]) -> dict[str, Parse
             if text in found:
                 continue
             try:
-                found[text] = prepare(parse_cached(text, k))
+                command = parse_cached(text, k)
             except UnbalancedQuote:
                 continue
+            if not command.problems:
+                found[text] = rendered(command)
     return found
 
 
@@ -146,12 +148,14 @@ def command_texts(lines: list[str], k: knowledge.Knowledge) -> list[str]:
 
 
 def main() -> None:
-    """The worker: paths (JSON) on stdin; one pickled {text: command} frame per chunk on stdout."""
+    """The worker: paths (JSON) on stdin; one pickled {text: parts of Rendered} frame per chunk
+    on stdout (tuples, which unpickle faster than any class)."""
     k = knowledge.load(sys.argv[1:])
     paths = json.load(sys.stdin)
     out = sys.stdout.buffer
     for i in range(0, len(paths), CHUNK):
-        data = pickle.dumps(parse_notes(k, paths[i : i + CHUNK]), pickle.HIGHEST_PROTOCOL)
+        answer = {text: tuple(r) for text, r in parse_notes(k, paths[i : i + CHUNK]).items()}
+        data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
         out.write(len(data).to_bytes(8, "big") + data)
         out.flush()
 

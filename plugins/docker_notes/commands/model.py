@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .render import Rendered
 
 # What a token is, for the reader (and for highlighting).
 PROMPT = "prompt"
@@ -76,10 +80,8 @@ class ParsedCommand:
     tokens: list[Token] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     prompt_end: int = 0  # text[:prompt_end] is a prompt, not copied
-    # The rendered code line and explanations with a mark for the ids (see render._templates).
-    html: tuple[str, tuple[tuple[str, str, str], ...]] | None = field(
-        default=None, compare=False, repr=False
-    )
+    # Its HTML, made once (see render.rendered).
+    html: Rendered | None = field(default=None, compare=False, repr=False)
 
     @property
     def copy_text(self) -> str:

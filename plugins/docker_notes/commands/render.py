@@ -21,6 +21,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import (
     ARGUMENT,
@@ -59,8 +60,22 @@ _HIGHLIGHT = {
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 
 
+class Rendered(NamedTuple):
+    """A command's HTML, made once (a command line repeats across notes): all a block needs,
+    with a mark in place of the ids, which depend on where the command stands. Plain strings, so
+    that a worker process sends it cheaply."""
+
+    copy_text: str
+    code: str  # the code line
+    items: tuple[tuple[str, str, str], ...]  # each token's role, title and explanation (HTML)
+    search: tuple[str, ...]  # what the search index should hold (see search_texts)
+
+
+Command = ParsedCommand | Rendered
+
+
 def render_block(
-    commands: Sequence[ParsedCommand], block_id: str, seen: dict[str, str] | None = None
+    commands: Sequence[Command], block_id: str, seen: dict[str, str] | None = None
 ) -> str:
     """The whole block: the code, then the list of explanations."""
     return wrap(
@@ -73,10 +88,10 @@ def wrap(block_id: str, inner: str) -> str:
     return f'<div class="dn-cmd" id="{block_id}">{inner}</div>'
 
 
-def render_code(commands: Sequence[ParsedCommand], block_id: str) -> str:
+def render_code(commands: Sequence[Command], block_id: str) -> str:
     """The Material code block; `data-copy` is what the copy button puts on the clipboard."""
     copy = "\n".join(c.copy_text for c in commands)
-    code = "\n".join(_code_line(c, block_id, k) for k, c in enumerate(commands))
+    code = "\n".join(_code_line(rendered(c), block_id, k) for k, c in enumerate(commands))
     return (
         f'<div class="language-shell highlight" data-copy="{html.escape(copy)}">'
         f"<pre><span></span><code>{code}</code></pre></div>"
@@ -84,7 +99,7 @@ def render_code(commands: Sequence[ParsedCommand], block_id: str) -> str:
 
 
 def render_explanations(
-    commands: Sequence[ParsedCommand], block_id: str, seen: dict[str, str] | None = None
+    commands: Sequence[Command], block_id: str, seen: dict[str, str] | None = None
 ) -> str:
     """The list of every token's explanation.
 
@@ -94,10 +109,9 @@ def render_explanations(
     for every plugin that reads the page.
     """
     seen = {} if seen is None else seen
-    items = "".join(
-        _explanations(c, block_id, k, len(commands), seen) for k, c in enumerate(commands)
-    )
-    count = sum(len(c.tokens) for c in commands)
+    ready = [rendered(c) for c in commands]
+    items = "".join(_explanations(r, block_id, k, len(ready), seen) for k, r in enumerate(ready))
+    count = sum(len(r.items) for r in ready)
     what = "this command" if len(commands) == 1 else f"these {len(commands)} commands"
     return (
         f'<details class="dn-explain"><summary>Explain {what} '
@@ -115,16 +129,16 @@ class PlainLine:
 
 
 def render_fence(
-    items: Sequence[ParsedCommand | PlainLine], block_id: str, seen: dict[str, str] | None = None
+    items: Sequence[Command | PlainLine], block_id: str, seen: dict[str, str] | None = None
 ) -> str:
     """A fenced block of the author's: docker commands annotated, other lines as written."""
-    commands = [i for i in items if isinstance(i, ParsedCommand)]
+    commands = [i for i in items if not isinstance(i, PlainLine)]
     lines: list[str] = []
     copied: list[str] = []
     k = 0
     for item in items:
-        if isinstance(item, ParsedCommand):
-            lines.append(_code_line(item, block_id, k))
+        if not isinstance(item, PlainLine):
+            lines.append(_code_line(rendered(item), block_id, k))
             copied.append(item.copy_text)
             k += 1
         elif item.output:
@@ -152,17 +166,20 @@ def render_fence(
 _SEARCHED = frozenset({SUBCOMMAND, OPTION})
 
 
-def search_texts(commands: Sequence[ParsedCommand]) -> list[str]:
+def search_texts(commands: Sequence[Command]) -> list[str]:
     """The explanations a search index should hold for these commands, as plain text."""
-    return [
+    return [text for c in commands for text in rendered(c).search]
+
+
+def _search_text(command: ParsedCommand) -> tuple[str, ...]:
+    return tuple(
         # An option's details are its parts: `-it` is `-i` and `-t`, each with its meaning.
         " ".join((f"{t.explanation.title}:", t.explanation.text, *t.explanation.details)).replace(
             "`", ""
         )
-        for c in commands
-        for t in c.tokens
+        for t in command.tokens
         if t.role in _SEARCHED
-    ]
+    )
 
 
 def token_id(block_id: str, command: int, token: int) -> str:
@@ -174,29 +191,27 @@ def _prefix(block_id: str, command: int) -> str:
 
 
 # The HTML of a command does not depend on where it stands but for the ids: it is made once per
-# command with this mark in place of the id prefix (a command line repeats across notes).
+# command with this mark in place of the id prefix.
 _ID = "<dn-id>"  # a `<` never survives escaping, so this cannot come from a note
 
 
-def prepare(command: ParsedCommand) -> ParsedCommand:
-    """Make the command's HTML now (a worker process does it ahead of the build)."""
-    _templates(command)
-    return command
-
-
-def _templates(command: ParsedCommand) -> tuple[str, tuple[tuple[str, str, str], ...]]:
-    """The code line (ids marked), and each token's (role, title, explanation HTML)."""
+def rendered(command: Command) -> Rendered:
+    """The command's HTML, made on first use and kept with the parsed command."""
+    if isinstance(command, Rendered):
+        return command
     if command.html is None:
-        bodies = tuple(
+        items = tuple(
             (t.role, _escape(t.explanation.title), _item_body(t.explanation))
             for t in command.tokens
         )
-        command.html = (_code_template(command), bodies)
+        command.html = Rendered(
+            command.copy_text, _code_template(command), items, _search_text(command)
+        )
     return command.html
 
 
-def _code_line(command: ParsedCommand, block_id: str, k: int) -> str:
-    return _templates(command)[0].replace(_ID, _prefix(block_id, k))
+def _code_line(command: Rendered, block_id: str, k: int) -> str:
+    return command.code.replace(_ID, _prefix(block_id, k))
 
 
 def _code_template(command: ParsedCommand) -> str:
@@ -212,14 +227,14 @@ def _code_template(command: ParsedCommand) -> str:
 
 
 def _explanations(
-    command: ParsedCommand, block_id: str, k: int, total: int, seen: dict[str, str]
+    command: Rendered, block_id: str, k: int, total: int, seen: dict[str, str]
 ) -> str:
     heading = ""
     if total > 1:
         heading = f'<p class="dn-list__cmd"><code>{_escape(command.copy_text)}</code></p>'
     prefix = _prefix(block_id, k)
     items = []
-    for n, (role, title, body) in enumerate(_templates(command)[1]):
+    for n, (role, title, body) in enumerate(command.items):
         item_id = f"{prefix}-{n + 1}"
         first = seen.get(body)
         if first is None:

@@ -374,7 +374,7 @@ def _topmost(folder: str, outside: Callable[[str], bool]) -> str:
 # A typo, a changed digit or a prefix added to an existing name still sorts next to that name; only
 # a name with no close relative may get another suggestion than a full comparison would give.
 EXHAUSTIVE = 200
-NEIGHBOURS = 8
+NEIGHBOURS = 4
 
 
 class _Names:
