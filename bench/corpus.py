@@ -377,20 +377,17 @@ def write_config(
     name: str,
     *,
     notes: dict[str, Any] | None,
-    features: tuple[str, ...] = (),
     drop_features: tuple[str, ...] = (),
     extra_plugins: tuple[Any, ...] = (),
     settings: dict[str, Any] | None = None,
     site_dir: Path | None = None,
 ) -> Path:
     """root/mkdocs-NAME.yml: the site's settings with the docker-notes entry replaced by `notes`
-    (its options; None leaves the plugin out of the list), theme features added or dropped, the
+    (its options; None leaves the plugin out of the list), theme features dropped, the
     site written to site_dir (default: root/site-NAME)."""
     site = settings or site_settings()
     theme = dict(site["theme"])
-    theme["features"] = [
-        f for f in [*theme.get("features", []), *features] if f not in drop_features
-    ]
+    theme["features"] = [f for f in theme.get("features", []) if f not in drop_features]
     plugins: list[Any] = []
     for entry in site["plugins"]:
         if _plugin_name(entry) != "docker-notes":
