@@ -16,7 +16,7 @@ class CommandsConfig(base.Config):
     knowledge = opt.ListOfPaths(default=[])
     # Also annotate docker commands in the author's own fenced bash/console/shell blocks.
     fenced = opt.Type(bool, default=False)
-    # On `mkdocs build` of a large site, parse the notes' commands in a second process meanwhile.
+    # On `mkdocs build` of a large site, render the notes' commands in a second process meanwhile.
     parallel = opt.Type(bool, default=True)
 
 
