@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import textwrap
@@ -180,75 +179,6 @@ def test_fenced_blocks_are_annotated_only_when_asked(tmp_path: Path) -> None:
     assert [b.copy for b in blocks(page)] == ["docker ps -a"]
 
 
-def test_a_large_site_is_the_same_whether_parsed_in_parallel_or_not(tmp_path: Path) -> None:
-    lines = [
-        "docker run -it ubuntu bash", "$ docker ps -a", "docker run -d -p {n}:80 --name web{n} nginx",
-        "docker compose up -d", "sudo docker exec -it web{n} sh", "docker build -t me/app:{n} .",
-    ]  # fmt: skip
-    sites = {}
-    for parallel in (True, False):
-        project = tmp_path / f"parallel-{parallel}"
-        project.mkdir()
-        (project / "docs").mkdir()
-        for n in range(60):  # above prework.MIN_PAGES
-            body = "\n\n".join(f"> {line.format(n=n)}" for line in lines[n % 3 : n % 3 + 4])
-            (project / "docs" / f"note{n:02}.md").write_text(f"# Note {n}\n\n{body}\n")
-        (project / "mkdocs.yml").write_text(
-            CONFIG.format(extra="").replace(
-                "      images: {enabled: false}\n",
-                f"      images: {{enabled: false}}\n      commands: {{parallel: {str(parallel).lower()}}}\n",
-            ),
-            encoding="utf-8",
-        )
-        result = mkdocs_build(project, "--strict", "--verbose")
-        assert result.returncode == 0, result.stderr
-        # How much the worker finishes before MkDocs does depends on the machine: that it ran is
-        # checked here, what it hands back in the test below.
-        worked = re.search(r"(\d+) command lines were rendered in a second process", result.stderr)
-        assert bool(worked) is parallel, result.stderr[-2000:]
-        sites[parallel] = {
-            p.relative_to(project / "site"): p.read_bytes()
-            for p in (project / "site").rglob("*.html")
-        }
-    assert sites[True] == sites[False]
-    notes = [html for path, html in sites[True].items() if path.parts[0].startswith("note")]
-    assert len(notes) == 60 and all(b'class="dn-cmd"' in html for html in notes)
-
-
-def test_the_worker_hands_back_what_the_extension_would_render(tmp_path: Path) -> None:
-    from docker_notes.commands import knowledge
-    from docker_notes.commands.parse import parse_cached
-    from docker_notes.commands.render import Rendered, rendered
-    from docker_notes.prework import Prework
-
-    notes = {
-        "a.md": "# A\n\n> $ docker run -it ubuntu bash\n> docker ps -a\n\n> Docker is a platform\n",
-        "b.md": "- step\n\n    > docker run -d \\\n    > -p 80:80 nginx\n\n```\n> docker ps\n```\n",
-        "c.md": "> docker ps -a\n",  # the same command as in a.md: parsed once
-        # A command with a problem is left to the build, which reports it with the note's line.
-        "d.md": "> docker ps -all\n",
-    }
-    for name, text in notes.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    worker = Prework([], [str(tmp_path / name) for name in notes] + [str(tmp_path / "gone.md")])
-    try:
-        assert worker.wait(timeout=60)
-        ready: dict[str, Rendered] = {}
-        worker.collect(ready)
-    finally:
-        worker.close()
-    expected = [
-        "$ docker run -it ubuntu bash",
-        "docker ps -a",
-        "docker run -d \\\n-p 80:80 nginx",
-        "docker ps",
-    ]
-    assert sorted(ready) == sorted(expected) and worker.received == len(expected)
-    k = knowledge.load([])
-    for text, command in ready.items():
-        assert command == rendered(parse_cached(text, k))
-
-
 def test_stand_ins_are_restored_even_after_a_minifier_unquoted_them() -> None:
     from docker_notes.extension import restore_deferred, stand_in
 
@@ -259,3 +189,14 @@ def test_stand_ins_are_restored_even_after_a_minifier_unquoted_them() -> None:
         assert restored == "<nav>…</nav><div class=dn-cmd>BLOCK</div><p>after</p>"
         assert lost == []
     assert restore_deferred("<p>no stand-in</p>", {"dn-1": "x"}) == ("<p>no stand-in</p>", ["dn-1"])
+    # Several blocks, text between them, and a look-alike that is not a stand-in, kept as is.
+    page = (
+        stand_in("dn-1", "docker ps", "Lists")
+        + "<p>between</p><div data-dn-block=other>x</div>"
+        + stand_in("dn-2", "docker images", "Lists images </div> <b>")
+    )
+    blocks = {"dn-1": "<A>", "dn-2": "<B>", "dn-3": "<C>"}
+    assert restore_deferred(page, blocks) == (
+        "<A><p>between</p><div data-dn-block=other>x</div><B>",
+        ["dn-3"],
+    )

@@ -16,8 +16,6 @@ class CommandsConfig(base.Config):
     knowledge = opt.ListOfPaths(default=[])
     # Also annotate docker commands in the author's own fenced bash/console/shell blocks.
     fenced = opt.Type(bool, default=False)
-    # On `mkdocs build` of a large site, render the notes' commands in a second process meanwhile.
-    parallel = opt.Type(bool, default=True)
 
 
 class ImagesConfig(base.Config):
@@ -50,5 +48,8 @@ class ImagesConfig(base.Config):
 
 class PluginConfig(base.Config):
     enabled = opt.Type(bool, default=True)
+    # On `mkdocs build` of a large site, render the commands and check the images of the notes in
+    # a second process meanwhile (prework.py).
+    parallel = opt.Type(bool, default=True)
     commands = opt.SubConfig(CommandsConfig)
     images = opt.SubConfig(ImagesConfig)

@@ -15,11 +15,9 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from . import prework
 from .commands import knowledge
 from .extension import Diagnostic, DockerCommandsExtension, restore_deferred
 from .fences import superfences_entries
-from .prework import Prework
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -28,6 +26,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from .config import CommandsConfig
+    from .prework import Prework
 
 ASSETS = Path(__file__).parent / "assets"
 SITE_ASSETS = "assets/docker-notes"
@@ -40,13 +39,8 @@ class CommandBlocks:
         config: CommandsConfig,
         mkdocs_config: MkDocsConfig,
         log: PrefixedLogger,
-        *,
-        serving: bool = False,
     ):
         self.log = log
-        self.serving = serving
-        self.parallel = config.parallel
-        self.prework: Prework | None = None
         self.mkdocs_config = mkdocs_config
         self.knowledge_files = [str(p) for p in config.knowledge]
         try:
@@ -86,9 +80,6 @@ class CommandBlocks:
         (self.log.warning if diagnostic.level == "warning" else self.log.info)("%s", diagnostic)
 
     def on_files(self, files: Files) -> Files:
-        pages = [f.abs_src_path for f in files.documentation_pages() if f.abs_src_path]
-        if self.parallel and prework.wanted(len(pages), self.serving):
-            self.prework = Prework(self.knowledge_files, pages)
         for path in sorted(ASSETS.iterdir()):
             if path.suffix in (".css", ".js"):
                 files.append(
@@ -99,8 +90,6 @@ class CommandBlocks:
         return files
 
     def on_page_markdown(self, markdown: str, page: Page) -> None:
-        if self.prework is not None:
-            self.prework.collect(self.extension.ready)
         path = page.file.src_uri
         source = markdown
         if page.file.abs_src_path:
@@ -123,14 +112,9 @@ class CommandBlocks:
             )
         return output
 
-    def close(self) -> None:
-        """After the build, or when it fails."""
-        if self.prework is not None:
-            self.log.debug(
-                "%d command lines were rendered in a second process", self.prework.received
-            )
-            self.prework.close()
-            self.prework = None
+    def use(self, prework: Prework) -> None:
+        """Look commands up in what the second process renders (see prework.py)."""
+        self.extension.ready = prework.rendered
 
     def on_serve(self, server: LiveReloadServer) -> None:
         for path in self.knowledge_files:

@@ -2,7 +2,8 @@
 
 Hooks stay thin: the command blocks live in a Python-Markdown extension (`extension.py`, also usable
 without MkDocs), the image checks in the pure `images` package; `mkdocs_commands.py` and
-`mkdocs_images.py` connect each half to MkDocs.
+`mkdocs_images.py` connect each half to MkDocs; `prework.py` does the work of both ahead, in a
+second process, on large builds.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from typing import TYPE_CHECKING, Literal
 
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
+from . import prework
 from .config import PluginConfig
 from .mkdocs_commands import CommandBlocks
 from .mkdocs_images import ImageChecks
+from .prework import Job, Prework
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -31,6 +34,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         self.command: str = "build"
         self.commands: CommandBlocks | None = None
         self.images: ImageChecks | None = None
+        self.prework: Prework | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -41,9 +45,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         if not self.config.enabled:
             return config
         if self.config.commands.enabled:
-            self.commands = CommandBlocks(
-                self.config.commands, config, log, serving=self.command == "serve"
-            )
+            self.commands = CommandBlocks(self.config.commands, config, log)
         if self.config.images.enabled:
             self.images = ImageChecks(
                 self.config.images, config, log, serving=self.command == "serve"
@@ -55,11 +57,37 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             files = self.commands.on_files(files)
         if self.images:
             self.images.on_files(files)
+        self._start_prework(files, config)
         return files
+
+    def _start_prework(self, files: Files, config: MkDocsConfig) -> None:
+        if not (self.commands or self.images) or not self.config.parallel:
+            return
+        pages = [
+            prework.Page(f.src_uri, f.abs_src_path, f.url)
+            for f in files.documentation_pages()
+            if f.abs_src_path
+        ]
+        if not prework.wanted(len(pages), serving=self.command == "serve"):
+            return
+        self.prework = Prework(
+            Job(
+                pages,
+                docs_dir=config.docs_dir,
+                knowledge=self.commands.knowledge_files if self.commands else None,
+                images=self.images.job() if self.images else None,
+            )
+        )
+        if self.commands:
+            self.commands.use(self.prework)
+        if self.images:
+            self.images.prework = self.prework
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        if self.prework:
+            self.prework.collect()
         if self.commands:
             self.commands.on_page_markdown(markdown, page)
         if self.images:
@@ -93,11 +121,19 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.commands:
-            self.commands.close()
+        self._close_prework()
         if self.images:
             self.images.on_post_build()
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.commands:
-            self.commands.close()
+        self._close_prework()
+
+    def _close_prework(self) -> None:
+        if self.prework is not None:
+            log.debug(
+                "a second process rendered %d command lines and checked the images of %d pages",
+                self.prework.received,
+                self.prework.reports_used,
+            )
+            self.prework.close()
+            self.prework = None

@@ -1,20 +1,25 @@
-"""Parse the notes' command lines in a second process while MkDocs builds the site.
+"""Do the notes' pure work in a second process while MkDocs builds the site.
 
-MkDocs builds on one core. On a site of hundreds of notes, parsing and rendering every command line
-is most of what the command blocks cost; a worker process reads the notes ahead of MkDocs, in the
-order MkDocs renders them, and hands back each command's HTML (plain strings: cheap to send and to
-load). The Markdown extension looks each command up there first, so a command the worker has not
-reached yet is simply parsed in place: the pages come out the same either way, only sooner. A
-command with problems is left to the build, which reports them with the note's line.
+MkDocs builds on one core. On a site of hundreds of notes, rendering every command line and checking
+every image reference is most of what the plugin costs; a worker process reads the notes ahead of
+MkDocs, in the order MkDocs renders them, and hands back each command's HTML (plain strings: cheap
+to send and to load) and each page's image report. The build looks them up first: a command or a
+page the worker has not reached yet is simply done in place, so the pages and messages come out
+the same either way, only sooner.
+
+- A command with problems is left to the build, which reports it with the note's line.
+- An image report is used only if the page's Markdown is, byte for byte, what the worker checked
+  (another plugin may have changed it), and it is logged by the build, in page order.
 
 The worker is `python -m docker_notes.prework`, a plain child process talking through pipes:
 `multiprocessing` would re-run the caller's main script in the child, or fork a process that may
 hold other threads' locks. Used by `mkdocs build` on sites of `MIN_PAGES` notes or more when the
-machine has a second core; never under `mkdocs serve`, whose rebuilds reuse the previous cache.
+machine has a second core; never under `mkdocs serve`, whose rebuilds must show edits at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
@@ -23,13 +28,14 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
-from typing import IO
+from dataclasses import asdict, dataclass
+from typing import IO, Any
 
 from .commands import detect, knowledge
 from .commands.parse import parse_cached
 from .commands.render import Rendered, rendered
 from .commands.tokens import UnbalancedQuote
+from .images import Checker, DocsIndex, Entry, PageReport, line_offset
 
 MIN_PAGES = 50
 CHUNK = 25  # pages per answer: the first results come back early, the later ones keep up
@@ -43,19 +49,66 @@ def wanted(pages: int, serving: bool) -> bool:
     return not serving and pages >= MIN_PAGES and (os.cpu_count() or 1) > 1
 
 
+@dataclass
+class Page:
+    src_uri: str
+    path: str
+    url: str
+
+
+@dataclass
+class ImageJob:
+    """What the worker needs to check images as the build does (see mkdocs_images.py)."""
+
+    docs_dir: str
+    entries: list[Entry]
+    levels: dict[str, str]
+    max_bytes: int
+    docs_path: str
+
+
+@dataclass
+class Job:
+    pages: list[Page]
+    docs_dir: str  # no file outside it is read
+    knowledge: list[str] | None = None  # the command blocks' knowledge files; None: no commands
+    images: ImageJob | None = None  # None: no image checks
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self)).encode()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Job:
+        images = data["images"]
+        if images is not None:
+            images = ImageJob(**{**images, "entries": [Entry(**e) for e in images["entries"]]})
+        return cls([Page(**p) for p in data["pages"]], data["docs_dir"], data["knowledge"], images)
+
+
+def digest(markdown: str) -> bytes:
+    return hashlib.blake2b(markdown.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+# What the worker sends back for a chunk of pages: command text -> the parts of its Rendered
+# (tuples unpickle faster than any class), and page -> (digest of the Markdown checked, its image
+# report). No class of this module: the worker runs it as __main__.
+Answer = tuple[dict[str, tuple[Any, ...]], dict[str, tuple[bytes, PageReport]]]
+
+
 class Prework:
-    def __init__(self, knowledge_files: Sequence[str], paths: Sequence[str]) -> None:
-        self.received = 0  # commands the worker rendered, handed to the build
+    def __init__(self, job: Job) -> None:
+        self.rendered: dict[str, Rendered] = {}  # command text -> HTML, for the extension
+        self._reports: dict[str, tuple[bytes, PageReport]] = {}
+        self.received = self.reports_used = 0
         self._answers: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "docker_notes.prework", *knowledge_files],
+            [sys.executable, "-m", "docker_notes.prework"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        request = json.dumps(list(paths)).encode()
         # Threads, so that neither a full pipe nor a slow worker ever blocks the build.
-        threading.Thread(target=self._send, args=(request,), daemon=True).start()
+        threading.Thread(target=self._send, args=(job.to_json(),), daemon=True).start()
         self._receiver = threading.Thread(target=self._receive, daemon=True)
         self._receiver.start()
 
@@ -66,7 +119,7 @@ class Prework:
             stdin.write(request)
             stdin.close()
         except OSError:
-            pass  # the worker is gone: the build parses everything itself
+            pass  # the worker is gone: the build does everything itself
 
     def _receive(self) -> None:
         stdout = self._process.stdout
@@ -74,16 +127,26 @@ class Prework:
         while (answer := _read_frame(stdout)) is not None:
             self._answers.put(answer)
 
-    def collect(self, ready: dict[str, Rendered]) -> None:
-        """Add what the worker has finished to `ready` (text -> HTML); never waits for it."""
+    def collect(self) -> None:
+        """Take in what the worker has finished; never waits for it."""
         while True:
             try:
-                answer = self._answers.get_nowait()
+                answer: Answer = pickle.loads(self._answers.get_nowait())
             except queue.Empty:
                 return
-            for text, parts in pickle.loads(answer).items():
-                ready.setdefault(text, Rendered(*parts))
+            commands, reports = answer
+            for text, parts in commands.items():
+                self.rendered.setdefault(text, Rendered(*parts))
                 self.received += 1
+            self._reports.update(reports)
+
+    def report(self, src_uri: str, markdown: str) -> PageReport | None:
+        """The worker's image report of this page, if it checked this very Markdown."""
+        found = self._reports.pop(src_uri, None)
+        if found is None or found[0] != digest(markdown):
+            return None
+        self.reports_used += 1
+        return found[1]
 
     def wait(self, timeout: float) -> bool:
         """Wait until the worker has sent all its answers; True if it has."""
@@ -106,25 +169,20 @@ def _read_frame(stream: IO[bytes]) -> bytes | None:
     return data if len(data) == size else None
 
 
-def parse_notes(k: knowledge.Knowledge, paths: Sequence[str]) -> dict[str, Rendered]:
-    """Every command line of these notes without problems, rendered."""
-    found: dict[str, Rendered] = {}
-    for path in paths:
-        try:
-            with open(path, encoding="utf-8-sig") as f:
-                lines = f.read().splitlines()
-        except (OSError, UnicodeDecodeError):
+# --- the worker ---------------------------------------------------------------------------------
+
+
+def render_commands(k: knowledge.Knowledge, lines: list[str], found: dict[str, Rendered]) -> None:
+    """Add the note's command lines without problems, rendered, to `found`."""
+    for text in command_texts(lines, k):
+        if text in found:
             continue
-        for text in command_texts(lines, k):
-            if text in found:
-                continue
-            try:
-                command = parse_cached(text, k)
-            except UnbalancedQuote:
-                continue
-            if not command.problems:
-                found[text] = rendered(command)
-    return found
+        try:
+            command = parse_cached(text, k)
+        except UnbalancedQuote:
+            continue
+        if not command.problems:
+            found[text] = rendered(command)
 
 
 def command_texts(lines: list[str], k: knowledge.Knowledge) -> list[str]:
@@ -147,17 +205,53 @@ def command_texts(lines: list[str], k: knowledge.Knowledge) -> list[str]:
     return texts
 
 
-def main() -> None:
-    """The worker: paths (JSON) on stdin; one pickled {text: parts of Rendered} frame per chunk
-    on stdout (tuples, which unpickle faster than any class)."""
-    k = knowledge.load(sys.argv[1:])
-    paths = json.load(sys.stdin)
-    out = sys.stdout.buffer
-    for i in range(0, len(paths), CHUNK):
-        answer = {text: tuple(r) for text, r in parse_notes(k, paths[i : i + CHUNK]).items()}
+def check_images(checker: Checker, page: Page, source: str) -> tuple[bytes, PageReport]:
+    """The page's image report, from its Markdown as MkDocs hands it to plugins."""
+    from mkdocs.utils import meta  # the build's own front-matter split, so the texts agree
+
+    markdown = meta.get_data(source)[0]
+    report = checker.check_page(
+        page.src_uri, markdown, line_offset=line_offset(source, markdown), page_url=page.url
+    )
+    return digest(markdown), report
+
+
+def work(job: Job, out: IO[bytes]) -> None:
+    """One pickled Answer per chunk of pages, written to `out`."""
+    k = knowledge.load(job.knowledge) if job.knowledge is not None else None
+    checker = None
+    if (images := job.images) is not None:
+        index = DocsIndex.from_entries(images.docs_dir, images.entries)
+        levels: Any = images.levels
+        checker = Checker(
+            index, levels=levels, max_bytes=images.max_bytes, docs_path=images.docs_path
+        )
+    docs = os.path.join(os.path.realpath(job.docs_dir), "")
+    for i in range(0, len(job.pages), CHUNK):
+        rendered_here: dict[str, Rendered] = {}
+        reports: dict[str, tuple[bytes, PageReport]] = {}
+        for page in job.pages[i : i + CHUNK]:
+            if not os.path.realpath(page.path).startswith(docs):
+                continue  # a note linked in from outside docs/: left to the build
+            try:
+                # As MkDocs reads a note: BOM dropped, universal newlines.
+                with open(page.path, encoding="utf-8-sig") as f:
+                    source = f.read()
+            except (OSError, UnicodeDecodeError):
+                continue  # the build reports it
+            if k is not None:
+                render_commands(k, source.splitlines(), rendered_here)
+            if checker is not None:
+                reports[page.src_uri] = check_images(checker, page, source)
+        answer: Answer = ({text: tuple(r) for text, r in rendered_here.items()}, reports)
         data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
         out.write(len(data).to_bytes(8, "big") + data)
         out.flush()
+
+
+def main() -> None:
+    """The worker: a Job (JSON) on stdin, Answers on stdout."""
+    work(Job.from_json(json.load(sys.stdin)), sys.stdout.buffer)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,166 @@
+"""The second process of large builds (prework.py): it renders the notes' commands and checks their
+images ahead of MkDocs, and the site and the messages come out exactly as without it."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from mkdocs.utils import meta
+
+from docker_notes.commands import knowledge
+from docker_notes.commands.parse import parse_cached
+from docker_notes.commands.render import rendered
+from docker_notes.images import Checker, DocsIndex, Entry, levels_with, line_offset
+from docker_notes.prework import MIN_PAGES, ImageJob, Job, Page, Prework
+from images_helpers import png
+
+CONFIG = """\
+site_name: Many notes
+theme:
+  name: material
+markdown_extensions:
+  - pymdownx.superfences
+  - md_in_html
+plugins:
+  - search
+  - docker-notes:
+      parallel: {parallel}
+"""
+
+COMMANDS = [
+    "docker run -it ubuntu bash",
+    "$ docker ps -a",
+    "docker run -d -p {n}:80 --name web{n} nginx",
+    "docker compose up -d",
+    "sudo docker exec -it web{n} sh",
+    "docker ps -all",  # a problem: reported by the build, with its line
+]
+
+
+def note(n: int) -> str:
+    """Notes of every kind of image reference, a few broken, some with front matter."""
+    front = f"---\ntitle: Note {n}\n---\n\n" if n % 4 == 0 else ""
+    commands = "\n\n".join(f"> {c.format(n=n)}" for c in COMMANDS[n % 3 : n % 3 + 4])
+    images = [
+        f"![Shot {n}](_resources/shot-{n % 7}.png)",
+        f'<img src="_resources/shot-{n % 5}.png" alt="Raw shot {n}">',
+        "![](_resources/shot-1.png)",  # no alt text
+    ]
+    if n % 9 == 0:
+        images.append(f"![Gone](_resources/shot-{n}-old.png)")  # missing: did you mean …
+    if n % 11 == 0:
+        images.append("![Case](_resources/SHOT-2.PNG)")  # differs only in case
+    return f"{front}# Note {n}\n\n{commands}\n\nText.\n\n" + "\n\n".join(images) + "\n"
+
+
+def make_site(root: Path, parallel: bool) -> Path:
+    docs = root / "docs"
+    (docs / "_resources").mkdir(parents=True)
+    for n in range(7):
+        (docs / "_resources" / f"shot-{n}.png").write_bytes(png(n + 1, 1))
+    (docs / "_resources" / "unused.png").write_bytes(png())
+    for n in range(MIN_PAGES + 10):
+        (docs / f"note{n:02}.md").write_text(note(n), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG.format(parallel=str(parallel).lower()))
+    return root
+
+
+def plugin_messages(log: list[str]) -> list[str]:
+    """The plugin's warnings and infos, with the lines that continue them (the orphans' list)."""
+    kept: list[str] = []
+    ours = False
+    for line in log:
+        if re.match(r"[A-Z]+ +- ", line):
+            ours = bool(re.match(r"(WARNING|INFO) +- +docker_notes", line))
+        if ours:
+            kept.append(line)
+    return kept
+
+
+def test_a_large_site_is_the_same_with_the_second_process_or_without(tmp_path: Path) -> None:
+    sites, messages = {}, {}
+    for parallel in (True, False):
+        project = make_site(tmp_path / f"parallel-{parallel}", parallel)
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--verbose"],
+            cwd=project,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        log = result.stderr.splitlines()
+        # How much the worker finishes before MkDocs does depends on the machine: that it ran is
+        # checked here, what it hands back in the test below.
+        worked = [line for line in log if "a second process rendered" in line]
+        assert bool(worked) is parallel, result.stderr[-2000:]
+        messages[parallel] = plugin_messages(log)
+        sites[parallel] = {
+            p.relative_to(project / "site"): p.read_bytes()
+            for p in (project / "site").rglob("*.html")
+        }
+    assert sites[True] == sites[False]
+    assert messages[True] == messages[False]
+    warnings = "\n".join(messages[True])
+    # Each kind of message, once per page that has it, with the note's own line numbers.
+    assert "docs/note05.md:9:13: `-all` is read as" in warnings, warnings
+    assert warnings.count("is read as `-a -l -l`") == sum(
+        "docker ps -all" in note(n) for n in range(MIN_PAGES + 10)
+    )
+    assert "docs/note09.md:19:9: missing image '_resources/shot-9-old.png'" in warnings, warnings
+    assert "SHOT-2.PNG" in warnings and "unused.png" in warnings
+
+
+def test_the_worker_hands_back_what_the_build_would_make(tmp_path: Path) -> None:
+    project = make_site(tmp_path, parallel=True)
+    docs = project / "docs"
+    pages = [
+        Page(f"note{n:02}.md", str(docs / f"note{n:02}.md"), f"note{n:02}/")
+        for n in range(MIN_PAGES + 10)
+    ]
+    pages.append(Page("gone.md", str(docs / "gone.md"), "gone/"))  # deleted meanwhile: skipped
+    entries = [
+        Entry(p.relative_to(docs).as_posix(), str(p), p.relative_to(docs).as_posix())
+        for p in sorted(docs.rglob("*"))
+        if p.is_file()
+    ]
+    levels = levels_with({})
+    images = ImageJob(str(docs), entries, dict(levels), 1_000_000, "docs")
+    worker = Prework(Job(pages, str(docs), knowledge=[], images=images))
+    try:
+        assert worker.wait(timeout=120)
+        worker.collect()
+        k = knowledge.load([])
+        # Every command without problems, rendered as the build renders it.
+        texts = {c.format(n=n) for n in range(MIN_PAGES + 10) for c in COMMANDS[n % 3 : n % 3 + 4]}
+        assert set(worker.rendered) == {t for t in texts if not parse_cached(t, k).problems}
+        for text, html in worker.rendered.items():
+            assert html == rendered(parse_cached(text, k))
+        # Every page's image report, as the build would make it, for this very Markdown only.
+        checker = Checker(
+            DocsIndex.from_entries(str(docs), entries), levels=levels, max_bytes=1_000_000
+        )
+        for n, page in enumerate(pages[:-1]):
+            source = Path(page.path).read_text(encoding="utf-8")
+            markdown = meta.get_data(source)[0]
+            expected = checker.check_page(
+                page.src_uri,
+                markdown,
+                line_offset=line_offset(source, markdown),
+                page_url=page.url,
+            )
+            assert expected.findings or n % 9, "a page with a missing image has findings"
+            if n % 2:
+                # Another plugin changed the page's Markdown: the build checks it itself.
+                assert worker.report(page.src_uri, markdown + "\nAdded by a plugin.") is None
+                assert worker.report(page.src_uri, markdown) is None  # each report used once
+            else:
+                assert worker.report(page.src_uri, markdown) == expected
+    finally:
+        worker.close()
+    assert worker.reports_used == (MIN_PAGES + 10 + 1) // 2
