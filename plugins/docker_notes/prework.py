@@ -136,8 +136,9 @@ class Prework:
                 return
             commands, reports = answer
             for text, parts in commands.items():
-                self.rendered.setdefault(text, Rendered(*parts))
-                self.received += 1
+                if text not in self.rendered:  # each chunk sends the commands it met
+                    self.rendered[text] = Rendered(*parts)
+                    self.received += 1
             self._reports.update(reports)
 
     def report(self, src_uri: str, markdown: str) -> PageReport | None:
