@@ -16,6 +16,7 @@ Problems (an unknown option, `Docker run` capitalised, an unclosed quote) are re
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 import xml.etree.ElementTree as etree
@@ -137,7 +138,9 @@ class _State:
     def _find(self, text: str) -> tuple[int, int] | None:
         """0-based (line, column) of the first source line at or after the cursor holding text."""
         needle = text.strip()
-        for n in (*range(self.cursor, len(self.lines)), *range(min(self.cursor, len(self.lines)))):
+        # Usually found at the cursor or just after: no list of every line's number is made.
+        start = min(self.cursor, len(self.lines))
+        for n in itertools.chain(range(start, len(self.lines)), range(start)):
             col = self.lines[n].find(needle)
             if col >= 0:
                 return n, col
