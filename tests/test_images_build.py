@@ -247,10 +247,23 @@ def test_lines_count_what_mkdocs_strips(tmp_path: Path, log_guard: LogGuard) -> 
     (docs / "index.md").write_text("---\ntitle: Notes\n---\n\n# Notes\n\n![A](gone-a.png)\n")
     (docs / "blank.md").write_text("\n\n# Blank\n\n![B](gone-b.png)\n")
     (docs / "empty.md").write_text("---\n{}\n---\n# Empty\n![C](gone-c.png)\n")
-    build(write_mkdocs_yml(tmp_path))
+    # A first line of spaces, or of a no-break space, is blank to MkDocs: it drops it too.
+    (docs / "spaces.md").write_text("  \n# Spaces\n\n![D](gone-d.png)\n")
+    (docs / "nbsp.md").write_text("\u00a0\n# No-break\n\n![E](gone-e.png)\n", encoding="utf-8")
+    # MultiMarkdown meta, which a hook then empties: the lines still count.
+    (docs / "meta.md").write_text("Title: Meta\nTags: x\n\n# Meta\n\n![F](gone-f.png)\n")
+    (tmp_path / "hooks.py").write_text(
+        "from mkdocs.plugins import event_priority\n\n\n"
+        "@event_priority(100)\n"
+        "def on_page_markdown(markdown, page, **kwargs):\n    page.meta.clear()\n"
+    )
+    build(write_mkdocs_yml(tmp_path, hooks=["hooks.py"]))
     log_guard.expect(r"^docker_notes: docs/index\.md:7:6: missing image 'gone-a\.png'", 1)
     log_guard.expect(r"^docker_notes: docs/blank\.md:5:6: missing image 'gone-b\.png'", 1)
     log_guard.expect(r"^docker_notes: docs/empty\.md:5:6: missing image 'gone-c\.png'", 1)
+    log_guard.expect(r"^docker_notes: docs/spaces\.md:4:6: missing image 'gone-d\.png'", 1)
+    log_guard.expect(r"^docker_notes: docs/nbsp\.md:4:6: missing image 'gone-e\.png'", 1)
+    log_guard.expect(r"^docker_notes: docs/meta\.md:6:6: missing image 'gone-f\.png'", 1)
 
 
 def test_markdown_changed_by_another_plugin(

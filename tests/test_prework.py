@@ -10,6 +10,7 @@ import pytest
 from mkdocs.utils import meta
 
 from conftest import LogGuard
+from docker_notes import prework
 from docker_notes.commands import knowledge
 from docker_notes.commands.parse import parse_cached
 from docker_notes.commands.render import rendered
@@ -159,12 +160,40 @@ def test_the_worker_hands_back_what_the_build_would_make(tmp_path: Path) -> None
                 page_url=page.url,
             )
             assert expected.findings or n % 9, "a page with a missing image has findings"
-            if n % 2:
+            if n % 4 == 1:
                 # Another plugin changed the page's Markdown: the build checks it itself.
-                assert worker.report(page.src_uri, markdown + "\nAdded by a plugin.") is None
-                assert worker.report(page.src_uri, markdown) is None  # each report used once
+                changed = markdown + "\nAdded by a plugin."
+                assert worker.report(page.src_uri, changed, page.url) is None
+                assert worker.report(page.src_uri, markdown, page.url) is None  # used once
+            elif n % 4 == 3:
+                # Another plugin moved the page: raw <img> paths are relative to its new URL.
+                assert worker.report(page.src_uri, markdown, "moved/" + page.url) is None
             else:
-                assert worker.report(page.src_uri, markdown) == expected
+                assert worker.report(page.src_uri, markdown, page.url) == expected
     finally:
         worker.close()
     assert worker.reports_used == (MIN_PAGES + 10 + 1) // 2
+
+
+def test_a_build_where_no_second_process_can_start_does_all_itself(
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    log_guard: LogGuard,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_process(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory", "python")
+
+    monkeypatch.setattr(prework.subprocess, "Popen", no_process)
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.docker_notes")
+    project = make_site(tmp_path, parallel=True)
+    build(project / "mkdocs.yml")
+    messages = [m for _, m in plugin_messages(caplog.records)]
+    assert any(m.startswith("no second process (") for m in messages), messages
+    assert messages[-1].startswith(
+        f"Images: {sum(note(n).count('_resources/') for n in range(MIN_PAGES + 10))} references on {MIN_PAGES + 10} pages"
+    )
+    log_guard.expect(".")
+    pages = list((project / "site").rglob("note*/index.html"))
+    assert len(pages) == MIN_PAGES + 10
+    assert all('class="dn-cmd"' in p.read_text(encoding="utf-8") for p in pages)

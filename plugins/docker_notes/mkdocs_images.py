@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -145,7 +146,9 @@ class ImageChecks:
     def on_page_markdown(self, markdown: str, page: Page) -> None:
         if self.checker is None:
             return
-        report = self.prework.report(page.file.src_uri, markdown) if self.prework else None
+        report = None
+        if self.prework:
+            report = self.prework.report(page.file.src_uri, markdown, page.file.url)
         if report is None:
             report = self.checker.check_page(
                 page.file.src_uri,
@@ -181,12 +184,17 @@ class ImageChecks:
             self.log.info(str(finding))
 
 
+# What MkDocs' `meta.get_data` may take off a note's start: YAML front matter (`---`), a blank
+# line, or MultiMarkdown meta (`Key: value`).
+_MAY_STRIP = re.compile(r"---|[ ]{0,3}[A-Za-z0-9_-]+:")
+
+
 def _front_lines(page: Page, markdown: str, index: DocsIndex) -> int:
     """Lines of the page's file before `markdown`: front matter, and blank lines MkDocs drops.
 
-    Without front matter (no `page.meta`), MkDocs removed nothing unless the file starts with a
-    blank line or `---`: a look at its first bytes then spares reading it all once more. A page
-    that is a symlink out of docs/ is not read again (its lines are counted from its Markdown).
+    When the file's first line can be none of these, MkDocs removed nothing: a look at its first
+    bytes then spares reading it all once more. A page that is a symlink out of docs/ is not read
+    again (its lines are counted from its Markdown).
     """
     path = page.file.abs_src_path
     if not path or page.file.generated_by is not None:
@@ -196,9 +204,9 @@ def _front_lines(page: Page, markdown: str, index: DocsIndex) -> int:
         if fd is None:
             return 0
         with open(fd, "rb") as f:
-            if not page.meta and not f.read(8).removeprefix(b"\xef\xbb\xbf").startswith(
-                (b"---", b"\n", b"\r")
-            ):
+            head = f.read(256).removeprefix(b"\xef\xbb\xbf")
+            first = re.split(r"\r\n|\r|\n", head.decode("utf-8", "replace"), maxsplit=1)[0]
+            if first.strip() and not _MAY_STRIP.match(first):
                 return 0
             f.seek(0)
             raw = f.read().decode("utf-8-sig")

@@ -70,14 +70,17 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         ]
         if not prework.wanted(len(pages), serving=self.command == "serve"):
             return
-        self.prework = Prework(
-            Job(
-                pages,
-                docs_dir=config.docs_dir,
-                knowledge=self.commands.knowledge_files if self.commands else None,
-                images=self.images.job() if self.images else None,
-            )
+        job = Job(
+            pages,
+            docs_dir=config.docs_dir,
+            knowledge=self.commands.knowledge_files if self.commands else None,
+            images=self.images.job() if self.images else None,
         )
+        try:
+            self.prework = Prework(job)
+        except OSError as e:  # no process can be started here: the build does it all
+            log.debug("no second process (%s)", e)
+            return
         if self.commands:
             self.commands.use(self.prework)
         if self.images:

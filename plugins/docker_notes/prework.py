@@ -8,17 +8,20 @@ page the worker has not reached yet is simply done in place, so the pages and me
 the same either way, only sooner.
 
 - A command with problems is left to the build, which reports it with the note's line.
-- An image report is used only if the page's Markdown is, byte for byte, what the worker checked
-  (another plugin may have changed it), and it is logged by the build, in page order.
+- An image report is used only if the page's Markdown is, byte for byte, what the worker checked,
+  and its URL the same (another plugin may have changed either), and it is logged by the build, in
+  page order.
 
-The worker is `python -m docker_notes.prework`, a plain child process talking through pipes:
-`multiprocessing` would re-run the caller's main script in the child, or fork a process that may
-hold other threads' locks. Used by `mkdocs build` on sites of `MIN_PAGES` notes or more when the
-machine has a second core; never under `mkdocs serve`, whose rebuilds must show edits at once.
+The worker is a plain child process of this Python talking through pipes: `multiprocessing` would
+re-run the caller's main script in the child, or fork a process that may hold other threads'
+locks. Used by `mkdocs build` on sites of `MIN_PAGES` notes or more when the machine has a second
+core; never under `mkdocs serve`, whose rebuilds must show edits at once. If it cannot start or
+dies, the build does everything itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -90,19 +93,24 @@ def digest(markdown: str) -> bytes:
 
 
 # What the worker sends back for a chunk of pages: command text -> the parts of its Rendered
-# (tuples unpickle faster than any class), and page -> (digest of the Markdown checked, its image
-# report). No class of this module: the worker runs it as __main__.
-Answer = tuple[dict[str, tuple[Any, ...]], dict[str, tuple[bytes, PageReport]]]
+# (tuples unpickle faster than any class), and page -> (digest of the Markdown checked, the page's
+# URL, its image report).
+Answer = tuple[dict[str, tuple[Any, ...]], dict[str, tuple[bytes, str, PageReport]]]
+
+# The worker's command line. Not `-m`: that would put the current folder first on sys.path, where
+# a project's own `docker_notes/` or `yaml.py` would be imported instead.
+_WORKER = "import sys; del sys.path[0]; from docker_notes.prework import main; main()"
 
 
 class Prework:
     def __init__(self, job: Job) -> None:
         self.rendered: dict[str, Rendered] = {}  # command text -> HTML, for the extension
-        self._reports: dict[str, tuple[bytes, PageReport]] = {}
+        self._reports: dict[str, tuple[bytes, str, PageReport]] = {}
         self.received = self.reports_used = 0
         self._answers: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        # Raises OSError when no process can be started (the caller builds without it).
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "docker_notes.prework"],
+            [sys.executable, "-c", _WORKER],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -115,17 +123,18 @@ class Prework:
     def _send(self, request: bytes) -> None:
         stdin = self._process.stdin
         assert stdin is not None
-        try:
+        # An OSError: the worker is gone, and the build does everything itself.
+        with contextlib.suppress(OSError), stdin:
             stdin.write(request)
-            stdin.close()
-        except OSError:
-            pass  # the worker is gone: the build does everything itself
 
     def _receive(self) -> None:
         stdout = self._process.stdout
         assert stdout is not None
-        while (answer := _read_frame(stdout)) is not None:
-            self._answers.put(answer)
+        try:
+            while (answer := _read_frame(stdout)) is not None:
+                self._answers.put(answer)
+        except (OSError, ValueError):
+            pass  # closed by close(): the build is over
 
     def collect(self) -> None:
         """Take in what the worker has finished; never waits for it."""
@@ -141,13 +150,14 @@ class Prework:
                     self.received += 1
             self._reports.update(reports)
 
-    def report(self, src_uri: str, markdown: str) -> PageReport | None:
-        """The worker's image report of this page, if it checked this very Markdown."""
+    def report(self, src_uri: str, markdown: str, url: str) -> PageReport | None:
+        """The worker's image report of this page, if it checked this very Markdown for a page
+        at this URL (raw `<img>` paths are rewritten relative to it)."""
         found = self._reports.pop(src_uri, None)
-        if found is None or found[0] != digest(markdown):
+        if found is None or found[0] != digest(markdown) or found[1] != url:
             return None
         self.reports_used += 1
-        return found[1]
+        return found[2]
 
     def wait(self, timeout: float) -> bool:
         """Wait until the worker has sent all its answers; True if it has."""
@@ -157,6 +167,7 @@ class Prework:
     def close(self) -> None:
         self._process.kill()
         self._process.wait()
+        self._receiver.join(timeout=5)  # it reads to the end of the pipe, now closed
         if self._process.stdout is not None:
             self._process.stdout.close()
 
@@ -206,7 +217,7 @@ def command_texts(lines: list[str], k: knowledge.Knowledge) -> list[str]:
     return texts
 
 
-def check_images(checker: Checker, page: Page, source: str) -> tuple[bytes, PageReport]:
+def check_images(checker: Checker, page: Page, source: str) -> tuple[bytes, str, PageReport]:
     """The page's image report, from its Markdown as MkDocs hands it to plugins."""
     from mkdocs.utils import meta  # the build's own front-matter split, so the texts agree
 
@@ -214,7 +225,7 @@ def check_images(checker: Checker, page: Page, source: str) -> tuple[bytes, Page
     report = checker.check_page(
         page.src_uri, markdown, line_offset=line_offset(source, markdown), page_url=page.url
     )
-    return digest(markdown), report
+    return digest(markdown), page.url, report
 
 
 def work(job: Job, out: IO[bytes]) -> None:
@@ -230,13 +241,16 @@ def work(job: Job, out: IO[bytes]) -> None:
     docs = os.path.join(os.path.realpath(job.docs_dir), "")
     for i in range(0, len(job.pages), CHUNK):
         rendered_here: dict[str, Rendered] = {}
-        reports: dict[str, tuple[bytes, PageReport]] = {}
+        reports: dict[str, tuple[bytes, str, PageReport]] = {}
         for page in job.pages[i : i + CHUNK]:
-            if not os.path.realpath(page.path).startswith(docs):
+            real = os.path.realpath(page.path)
+            if not real.startswith(docs):
                 continue  # a note linked in from outside docs/: left to the build
             try:
-                # As MkDocs reads a note: BOM dropped, universal newlines.
-                with open(page.path, encoding="utf-8-sig") as f:
+                # The resolved path, and no symlink put there since. As MkDocs reads a note: BOM
+                # dropped, universal newlines.
+                fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+                with open(fd, encoding="utf-8-sig") as f:
                     source = f.read()
             except (OSError, UnicodeDecodeError):
                 continue  # the build reports it
@@ -255,5 +269,5 @@ def main() -> None:
     work(Job.from_json(json.load(sys.stdin)), sys.stdout.buffer)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # by hand: python -m docker_notes.prework < job.json > answers
     main()
