@@ -31,7 +31,7 @@ import re
 import subprocess
 import sys
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import IO, Any
 
 from .commands import detect, knowledge
@@ -77,15 +77,24 @@ class Job:
     knowledge: list[str] | None = None  # the command blocks' knowledge files; None: no commands
     images: ImageJob | None = None  # None: no image checks
 
+    # Pages and files as plain lists: `dataclasses.asdict` took 30 ms for 4,000 files.
     def to_json(self) -> bytes:
-        return json.dumps(asdict(self)).encode()
+        images = None
+        if self.images is not None:
+            images = {
+                **vars(self.images),
+                "entries": [[e.uri, e.path, e.url, e.published] for e in self.images.entries],
+            }
+        pages = [[p.src_uri, p.path, p.url] for p in self.pages]
+        job = {"pages": pages, "docs_dir": self.docs_dir, "knowledge": self.knowledge}
+        return json.dumps({**job, "images": images}).encode()
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Job:
         images = data["images"]
         if images is not None:
-            images = ImageJob(**{**images, "entries": [Entry(**e) for e in images["entries"]]})
-        return cls([Page(**p) for p in data["pages"]], data["docs_dir"], data["knowledge"], images)
+            images = ImageJob(**{**images, "entries": [Entry(*e) for e in images["entries"]]})
+        return cls([Page(*p) for p in data["pages"]], data["docs_dir"], data["knowledge"], images)
 
 
 def digest(markdown: str) -> bytes:
