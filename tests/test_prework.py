@@ -3,6 +3,7 @@ images ahead of MkDocs, and the site and the messages come out exactly as withou
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
@@ -197,3 +198,21 @@ def test_a_build_where_no_second_process_can_start_does_all_itself(
     pages = list((project / "site").rglob("note*/index.html"))
     assert len(pages) == MIN_PAGES + 10
     assert all('class="dn-cmd"' in p.read_text(encoding="utf-8") for p in pages)
+
+
+def test_a_failing_worker_leaves_the_work_to_the_build(tmp_path: Path) -> None:
+    (tmp_path / "note.md").write_text("> docker ps -a\n", encoding="utf-8")
+    pages = [Page("note.md", str(tmp_path / "note.md"), "note/")]
+    worker = Prework(Job(pages, str(tmp_path), knowledge=[str(tmp_path / "gone.yaml")]))
+    assert worker.wait(timeout=60)
+    worker.collect()
+    assert worker.rendered == {}
+    assert worker.close() == 1  # its exit status, for the build's debug log
+
+
+def test_only_framed_answers_are_read() -> None:
+    """Anything else on the worker's output (a `sitecustomize` that prints) ends the reading."""
+    good = prework._frame(b"answer")
+    assert prework._read_frame(io.BytesIO(good + good)) == b"answer"
+    assert prework._read_frame(io.BytesIO(b"hello from sitecustomize\n" + good)) is None
+    assert prework._read_frame(io.BytesIO(good[:-1])) is None

@@ -138,5 +138,6 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
                 self.prework.received,
                 self.prework.reports_used,
             )
-            self.prework.close()
+            if failed := self.prework.close():
+                log.debug("the second process failed (exit status %d)", failed)
             self.prework = None

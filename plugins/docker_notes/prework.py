@@ -173,19 +173,34 @@ class Prework:
         self._receiver.join(timeout)
         return not self._receiver.is_alive()
 
-    def close(self) -> None:
+    def close(self) -> int | None:
+        """Stop the worker; its exit status if it had failed (the build then did its work)."""
+        failed = self._process.poll() or None
         self._process.kill()
         self._process.wait()
         self._receiver.join(timeout=5)  # it reads to the end of the pipe, now closed
         if self._process.stdout is not None:
             self._process.stdout.close()
+        return failed
+
+
+# Each answer is framed by a mark and its size: anything else on the worker's output (a
+# `sitecustomize` that prints) ends the reading instead of being taken for an answer.
+_MARK = b"docker-notes\n"
+_MAX_FRAME = 1 << 30
+
+
+def _frame(data: bytes) -> bytes:
+    return _MARK + len(data).to_bytes(8, "big") + data
 
 
 def _read_frame(stream: IO[bytes]) -> bytes | None:
-    header = stream.read(8)
-    if len(header) < 8:
+    header = stream.read(len(_MARK) + 8)
+    if len(header) < len(_MARK) + 8 or not header.startswith(_MARK):
         return None
-    size = int.from_bytes(header, "big")
+    size = int.from_bytes(header[len(_MARK) :], "big")
+    if size > _MAX_FRAME:
+        return None
     data = stream.read(size)
     return data if len(data) == size else None
 
@@ -269,7 +284,7 @@ def work(job: Job, out: IO[bytes]) -> None:
                 reports[page.src_uri] = check_images(checker, page, source)
         answer: Answer = ({text: tuple(r) for text, r in rendered_here.items()}, reports)
         data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
-        out.write(len(data).to_bytes(8, "big") + data)
+        out.write(_frame(data))
         out.flush()
 
 
