@@ -340,8 +340,14 @@ def test_the_search_finds_the_notes_page(
         field.press_sequentially(query)
         expect(page.locator(".md-search-result__meta")).to_contain_text(re.compile(r"\d+ match"))
         expect(results.first).to_be_visible()
-        targets = [a.evaluate("a => a.href") for a in results.all()]
-        assert any(t.startswith(site_url + "docker/") for t in targets), (query, targets)
+        # Material redraws the list as the query grows: read it in one go, once it has the page
+        # (reading link by link raced a redraw that had fewer links).
+        page.wait_for_function(
+            "prefix => [...document.querySelectorAll("
+            "'.md-search-result__list a.md-search-result__link')]"
+            ".some(a => a.href.startsWith(prefix))",
+            arg=site_url + "docker/",
+        )
         expect(page.locator(".md-search-result__list")).to_contain_text(
             re.compile(query, re.IGNORECASE)
         )
