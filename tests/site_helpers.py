@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT_DIR / "artifacts"
@@ -299,6 +299,23 @@ def open_page(browser: Browser) -> Iterator[OpenPage]:
     yield _open
     for context in contexts:
         context.close()
+
+
+# The command lines of the notes page (docs/docker.md), in order.
+NOTES_COMMANDS = ["docker run hello-world", "docker run -it ubuntu bash", "docker pull busybox"]
+
+
+def open_notes(open_page: OpenPage, site_url: str, **options: Any) -> tuple[Page, PageWatch]:
+    """The notes page, once the blocks' script has set up every command block."""
+    page, watch = open_page(site_url + "docker/", **options)
+    # The script marks each block it has set up.
+    ready = page.locator(".dn-cmd[data-dn-ready]")
+    import_playwright().expect(ready).to_have_count(len(NOTES_COMMANDS))
+    return page, watch
+
+
+def block_of(page: Page, command: str) -> Locator:
+    return page.locator(f'.dn-cmd:has(> .highlight[data-copy="{command}"])')
 
 
 def npm_package_file(request: pytest.FixtureRequest, package: str, version: str, file: str) -> Path:

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from site_helpers import (
+    NOTES_COMMANDS,
     OpenPage,
-    PageWatch,
     artifact,
+    block_of,
     build_tiny_site,
     explanation_item,
     import_playwright,
+    open_notes,
     serve_directory,
 )
 
@@ -28,7 +30,7 @@ expect = import_playwright().expect
 
 pytestmark = pytest.mark.browser
 
-COMMANDS = ["docker run hello-world", "docker run -it ubuntu bash", "docker pull busybox"]
+COMMANDS = NOTES_COMMANDS
 RUN_IT = "docker run -it ubuntu bash"
 CONTINUED = "docker run -d \\\n  -p 8000:8000 \\\n  nginx:1.27"
 
@@ -54,17 +56,6 @@ def tiny_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = build_tiny_site(tmp_path_factory.mktemp("prompted"), TINY_NOTE, "Prompted commands")
     with serve_directory(site) as url:
         yield url
-
-
-def open_notes(open_page: OpenPage, site_url: str, **options: object) -> tuple[Page, PageWatch]:
-    page, watch = open_page(site_url + "docker/", **options)
-    # The script marks each block it has set up.
-    expect(page.locator(".dn-cmd[data-dn-ready]")).to_have_count(len(COMMANDS))
-    return page, watch
-
-
-def block_of(page: Page, command: str) -> Locator:
-    return page.locator(f'.dn-cmd:has(> .highlight[data-copy="{command}"])')
 
 
 def token(block: Locator, text: str) -> Locator:

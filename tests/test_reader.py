@@ -12,13 +12,16 @@ import pytest
 
 from site_helpers import (
     LOCAL_HOST,
+    NOTES_COMMANDS,
     OpenPage,
     PageWatch,
     artifact,
+    block_of,
     build_tiny_site,
     explanation_item,
     import_playwright,
     npm_package_file,
+    open_notes,
     serve_directory,
 )
 
@@ -35,6 +38,7 @@ TOKENS = {
     "docker run -it ubuntu bash": ["docker", "run", "-it", "ubuntu", "bash"],
     "docker pull busybox": ["docker", "pull", "busybox"],
 }
+assert list(TOKENS) == NOTES_COMMANDS
 IMAGE_PAGES = {
     "hello-world": "https://hub.docker.com/_/hello-world",
     "ubuntu": "https://hub.docker.com/_/ubuntu",
@@ -89,17 +93,6 @@ def compressed_site_url(built_site: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def axe_script(request: pytest.FixtureRequest) -> Path:
     return npm_package_file(request, "axe-core", AXE_VERSION, "axe.min.js")
-
-
-def open_notes(open_page: OpenPage, site_url: str, **options: Any) -> tuple[Page, PageWatch]:
-    page, watch = open_page(site_url + "docker/", **options)
-    # The script marks each block it has set up.
-    expect(page.locator(".dn-cmd[data-dn-ready]")).to_have_count(len(TOKENS))
-    return page, watch
-
-
-def block_of(page: Page, command: str) -> Locator:
-    return page.locator(f'.dn-cmd:has(> .highlight[data-copy="{command}"])')
 
 
 def wait_for_images(page: Page) -> None:
