@@ -1,5 +1,5 @@
-"""The second process of large builds (prework.py): it renders the notes' commands and checks their
-images ahead of MkDocs, and the site and the messages come out exactly as without it."""
+"""The second process of large builds (prework.py): it makes the notes' command blocks and checks
+their images ahead of MkDocs, and the site and the messages come out exactly as without it."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ import io
 import logging
 from pathlib import Path
 
+import markdown
 import pytest
 from mkdocs.utils import meta
 
+from commands_helpers import blocks
 from conftest import LogGuard
 from docker_notes import prework
 from docker_notes.commands import knowledge
-from docker_notes.commands.parse import parse_cached
-from docker_notes.commands.render import rendered
+from docker_notes.extension import DockerCommandsExtension
 from docker_notes.images import Checker, DocsIndex, Entry, levels_with, line_offset
 from docker_notes.prework import MIN_PAGES, ImageJob, Job, Page, Prework
 from images_helpers import build, plugin_messages, png
@@ -30,6 +31,22 @@ plugins:
   - search
   - docker-notes:
       parallel: {parallel}
+      commands:
+        fenced: true
+hooks:
+  - hooks.py
+"""
+
+# Another plugin changes the Markdown of two notes after the worker has read them (after this
+# plugin's hook too: the image checks see the notes as written): one command differs, and a block
+# is added at the top. Those pages leave the worker's blocks where they differ.
+HOOKS = """\
+def on_page_markdown(markdown, page, **kwargs):
+    if page.file.src_uri == "note07.md":
+        return markdown.replace("docker compose up -d", "docker compose up -d --build")
+    if page.file.src_uri == "note08.md":
+        return "> docker images\\n\\n" + markdown
+    return markdown
 """
 
 COMMANDS = [
@@ -55,6 +72,8 @@ def note(n: int) -> str:
         images.append(f"![Gone](_resources/shot-{n}-old.png)")  # missing: did you mean …
     if n % 11 == 0:
         images.append("![Case](_resources/SHOT-2.PNG)")  # differs only in case
+    if n % 10 == 5:  # a fenced block annotated too: it shares the page's explanations
+        commands += "\n\n```bash\ndocker run -it ubuntu bash\n```"
     return f"{front}# Note {n}\n\n{commands}\n\nText.\n\n" + "\n\n".join(images) + "\n"
 
 
@@ -67,6 +86,7 @@ def make_site(root: Path, parallel: bool) -> Path:
     for n in range(MIN_PAGES + 10):
         (docs / f"note{n:02}.md").write_text(note(n), encoding="utf-8")
     (root / "mkdocs.yml").write_text(CONFIG.format(parallel=str(parallel).lower()))
+    (root / "hooks.py").write_text(HOOKS)
     return root
 
 
@@ -95,10 +115,10 @@ def test_a_large_site_is_the_same_with_the_second_process_or_without(
         messages[parallel] = [m for m in found if m[0] != "DEBUG"]
         worker = [m for level, m in found if "a second process" in m]
         if parallel:
-            pages, commands = MIN_PAGES + 10, len(set(all_commands()) - {"docker ps -all"})
+            pages = MIN_PAGES + 10
             assert worker == [
-                f"a second process rendered {commands} command lines and checked the images "
-                f"of {pages} pages"
+                f"a second process made the command blocks of {pages} pages and checked the "
+                f"images of {pages} pages"
             ]
         else:
             assert worker == []
@@ -109,6 +129,14 @@ def test_a_large_site_is_the_same_with_the_second_process_or_without(
         }
     assert sites[True] == sites[False]
     assert messages[True] == messages[False]
+    # The hook's changes are in the pages, and the fenced blocks annotated.
+    copied = {
+        n: [b.copy for b in blocks(sites[True][Path(f"note{n:02}/index.html")].decode())]
+        for n in (5, 7, 8)
+    }
+    assert "docker compose up -d --build" in copied[7]
+    assert copied[8][0] == "docker images"
+    assert copied[5][-1] == "docker run -it ubuntu bash"
     warnings = "\n".join(m for _, m in messages[True])
     # Each kind of message, once per page that has it, with the note's own line numbers.
     assert "docs/note05.md:9:13: `-all` is read as" in warnings, warnings
@@ -137,16 +165,22 @@ def test_the_worker_hands_back_what_the_build_would_make(tmp_path: Path) -> None
     ]
     levels = levels_with({})
     images = ImageJob(str(docs), entries, dict(levels), 1_000_000, "docs")
-    worker = Prework(Job(pages, str(docs), knowledge=[], images=images))
+    worker = Prework()
+    worker.start(Job(pages, str(docs), knowledge=[], images=images))
     try:
         assert worker.wait(timeout=120)
         worker.collect()
-        k = knowledge.load([])
-        # Every command without problems, rendered as the build renders it.
-        texts = set(all_commands())
-        assert set(worker.rendered) == {t for t in texts if not parse_cached(t, k).problems}
-        for text, html in worker.rendered.items():
-            assert html == rendered(parse_cached(text, k))
+        for page in pages[:-1]:
+            # The page's blocks as the extension makes them, up to the first with a problem.
+            source = Path(page.path).read_text(encoding="utf-8")
+            made = extension_blocks(meta.get_data(source)[0])
+            planned = [(b.html, b.stand_in) for b in worker.plan(page.src_uri)]
+            assert planned
+            if "docker ps -all" in source:
+                assert planned == made[:-1]  # the last block has the problem
+            else:
+                assert planned == made
+            assert worker.plan(page.src_uri) == ()  # used once
         # Every page's image report, as the build would make it, for this very Markdown only.
         checker = Checker(
             DocsIndex.from_entries(str(docs), entries), levels=levels, max_bytes=1_000_000
@@ -176,6 +210,36 @@ def test_the_worker_hands_back_what_the_build_would_make(tmp_path: Path) -> None
     assert worker.reports_used == (MIN_PAGES + 10 + 1) // 2
 
 
+def extension_blocks(text: str) -> list[tuple[str, str]]:
+    """Each block's HTML and search stand-in as the extension makes them in the build."""
+    extension = DockerCommandsExtension(defer_explanations=True, report=lambda diagnostic: None)
+    html = markdown.Markdown(extensions=[extension, "md_in_html"]).convert(text)
+    assert all(f'<div data-dn-block="{i}"></div>' in html for i in extension.deferred)
+    return [(extension.deferred[i], extension.searched[i]) for i in extension.deferred]
+
+
+def test_a_page_that_leaves_its_plan_is_made_as_without_one() -> None:
+    """Blocks made ahead are used while they match the page, one by one from its top; the rest of
+    the page is made here, explained as if every block had been made here."""
+    note = "> docker run -it ubuntu bash\n\n> docker run -d -p 80:80 nginx\n\n> docker ps -a\n"
+    plan = prework.plan_blocks(knowledge.load([]), note.splitlines())
+    assert [(b.html, b.stand_in) for b in plan] == extension_blocks(note)
+    for changed, used in (
+        (note, 3),
+        (note.replace("nginx", "httpd"), 1),  # the second block differs
+        ("> docker images\n\n" + note, 0),  # a block before the first
+        (note.replace("> docker ps -a\n", "> docker ps -a\n> docker images\n"), 2),  # longer
+    ):
+        extension = DockerCommandsExtension(defer_explanations=True, report=lambda d: None)
+        extension.set_page("note.md", changed, plan)
+        markdown.Markdown(extensions=[extension]).convert(changed)
+        made = [(extension.deferred[i], extension.searched[i]) for i in extension.deferred]
+        assert made == extension_blocks(changed)
+        # The blocks taken from the plan are its very strings.
+        taken = [h is b.html for (h, _), b in zip(made[:3], plan, strict=True)]
+        assert taken == [k < used for k in range(3)]
+
+
 def test_a_build_where_no_second_process_can_start_does_all_itself(
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
@@ -203,10 +267,11 @@ def test_a_build_where_no_second_process_can_start_does_all_itself(
 def test_a_failing_worker_leaves_the_work_to_the_build(tmp_path: Path) -> None:
     (tmp_path / "note.md").write_text("> docker ps -a\n", encoding="utf-8")
     pages = [Page("note.md", str(tmp_path / "note.md"), "note/")]
-    worker = Prework(Job(pages, str(tmp_path), knowledge=[str(tmp_path / "gone.yaml")]))
+    worker = Prework()
+    worker.start(Job(pages, str(tmp_path), knowledge=[str(tmp_path / "gone.yaml")]))
     assert worker.wait(timeout=60)
     worker.collect()
-    assert worker.rendered == {}
+    assert worker.plan("note.md") == ()
     assert worker.close() == 1  # its exit status, for the build's debug log
 
 

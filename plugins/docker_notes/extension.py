@@ -23,7 +23,7 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
+from typing import Any, NamedTuple
 
 from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockProcessor
@@ -32,7 +32,7 @@ from markdown.preprocessors import Preprocessor
 from .commands import detect, knowledge
 from .commands.model import INFO, WARNING, ParsedCommand, Problem
 from .commands.parse import parse_cached
-from .commands.render import Command, Rendered, render_block, search_texts
+from .commands.render import Command, ascii_html, render_block, search_texts
 from .commands.tokens import UnbalancedQuote
 
 log = logging.getLogger("docker_notes")
@@ -78,15 +78,17 @@ class DockerCommandsExtension(Extension):
             ],
             "defer_explanations": [
                 False,
-                "Leave a light stand-in for each block and collect the blocks in `deferred` "
-                "(the MkDocs plugin puts them back after the search has indexed the page).",
+                "Leave an empty marker for each block; collect the blocks in `deferred` and their "
+                "stand-ins for search plugins in `searched` (the MkDocs plugin puts the stand-ins "
+                "in while the search indexes the page, and the blocks into the written page).",
             ],
         }
         super().__init__(**kwargs)
-        # Block id -> block HTML of the last converted page, when deferring.
+        # Block id -> block HTML, and its stand-in, of the last converted page, when deferring.
         self.deferred: dict[str, str] = {}
-        # Commands rendered ahead, by their text (prework.py): only those without problems.
-        self.ready: dict[str, Rendered] = {}
+        self.searched: dict[str, str] = {}
+        # The next page's blocks as made ahead (prework.py), from set_page.
+        self.plan: Sequence[PlannedBlock] = ()
         self._knowledge: knowledge.Knowledge | None = None
 
     @property
@@ -96,28 +98,50 @@ class DockerCommandsExtension(Extension):
             self._knowledge = knowledge.load(self.getConfig("knowledge"))
         return self._knowledge
 
-    def set_page(self, path: str, source: str) -> None:
-        """Tell the extension which note the next conversion is (MkDocs shares one instance)."""
+    def set_page(self, path: str, source: str, plan: Sequence[PlannedBlock] = ()) -> None:
+        """Tell the extension which note the next conversion is (MkDocs shares one instance), and
+        the blocks a second process made ahead for it, if any."""
         self.setConfig("path", path)
         self.setConfig("source", source)
+        self.plan = plan
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
-        self.deferred = {}
+        self.deferred, self.searched = {}, {}
         state = _State(
             knowledge=self.knowledge,
             report=self.getConfig("report") or log_diagnostic,
             path=self.getConfig("path") or "<markdown>",
             source=self.getConfig("source") or None,
             deferred=self.deferred if self.getConfig("defer_explanations") else None,
-            ready=self.ready,
+            searched=self.searched,
+            plan=self.plan,
         )
+        self.plan = ()  # for this page only
         # First of all preprocessors, to see the text as written when no source was given.
         md.preprocessors.register(_SourceCapture(md, state), "docker_notes_source", 1000)
         # Above blockquote (20), below indented code (80) so code is never taken for a quote.
         md.parser.blockprocessors.register(
             _CommandQuoteProcessor(md.parser, state), "docker_notes", 21
         )
+
+
+class PlannedBlock(NamedTuple):
+    """A block made ahead for a page (prework.py): the commands' texts, its HTML, its stand-in.
+
+    It is what this extension makes for the same commands at the same place on the page: the HTML
+    of a block depends only on its commands, its number and the blocks before it on the page.
+    """
+
+    texts: tuple[str, ...]
+    html: str
+    stand_in: str | None
+
+
+class _Planned(NamedTuple):
+    """A command of the page's plan: parsed only if the page leaves the plan."""
+
+    text: str
 
 
 @dataclass
@@ -128,12 +152,54 @@ class _State:
     source: str | None
     lines: list[str] = field(default_factory=list)  # the source's lines, tabs expanded
     raw_lines: list[str] = field(default_factory=list)  # the source's lines as written
+    tabs: bool = False  # the source has tabs (else its lines are as written)
     cursor: int = 0  # source lines before this one were already matched
     blocks: int = 0
     deferred: dict[str, str] | None = None
+    searched: dict[str, str] = field(default_factory=dict)
     indexed: set[str] = field(default_factory=set)  # explanation texts already on the page
     seen: dict[str, str] = field(default_factory=dict)  # explanation HTML → its item's id
-    ready: dict[str, Rendered] = field(default_factory=dict)  # see DockerCommandsExtension
+    plan: Sequence[PlannedBlock] = ()  # the page's blocks made ahead
+    planned: int = 0  # blocks of the plan used so far; -1 once the page has left it
+    plan_texts: frozenset[str] = frozenset()
+
+    def start_page(self, plan: Sequence[PlannedBlock]) -> None:
+        self.cursor = self.blocks = self.planned = 0
+        self.indexed.clear()
+        self.seen.clear()
+        self.plan = plan
+        self.plan_texts = frozenset(t for block in plan for t in block.texts)
+
+    def in_plan(self, text: str) -> bool:
+        return self.planned >= 0 and text in self.plan_texts
+
+    def from_plan(self, commands: Sequence[Command | _Planned]) -> PlannedBlock | None:
+        """The planned block for these commands, if the page has kept to its plan so far (the
+        block numbers agree, each block so far came from it, the same commands)."""
+        if self.planned < 0:
+            return None
+        if self.planned < len(self.plan) and self.blocks == self.planned + 1:
+            block = self.plan[self.planned]
+            if block.texts == tuple(c.text if isinstance(c, _Planned) else "" for c in commands):
+                self.planned += 1
+                return block
+        self.leave_plan()
+        return None
+
+    def leave_plan(self) -> None:
+        """Make the rest of the page here: first what the planned blocks so far left in `seen`
+        and `indexed`, which the blocks after them depend on."""
+        if self.planned > 0:
+            for n, block in enumerate(self.plan[: self.planned]):
+                commands = [parse_cached(text, self.knowledge) for text in block.texts]
+                indexed = None if self.deferred is None else self.indexed
+                block_html(commands, f"dn-{n + 1}", self.seen, indexed)
+        self.planned = -1
+
+    def resolve(self, command: Command | _Planned) -> Command:
+        if isinstance(command, _Planned):
+            return parse_cached(command.text, self.knowledge)  # without problems: it was planned
+        return command
 
     def _find(self, text: str) -> tuple[int, int] | None:
         """0-based (line, column) of the first source line at or after the cursor holding text."""
@@ -157,6 +223,8 @@ class _State:
 
     def as_written(self, text: str) -> str:
         """The line as the author wrote it: Python-Markdown expands tabs, a command keeps them."""
+        if not self.tabs:
+            return text.rstrip()  # what the search below gives for a line without tabs
         found = self._find(text)
         if found is None:
             return text
@@ -186,11 +254,9 @@ class _SourceCapture(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         text = self.state.source if self.state.source is not None else "\n".join(lines)
         self.state.raw_lines = text.splitlines()
+        self.state.tabs = "\t" in text
         self.state.lines = [line.expandtabs(4) for line in self.state.raw_lines]
-        self.state.cursor = 0
-        self.state.blocks = 0
-        self.state.indexed.clear()
-        self.state.seen.clear()
+        self.state.start_page(self.state.plan)
         return lines
 
 
@@ -198,7 +264,7 @@ class _SourceCapture(Preprocessor):
 class _Group:
     """Consecutive quote lines: prose (one quote level removed), or parsed commands."""
 
-    commands: list[Command] = field(default_factory=list)
+    commands: list[Command | _Planned] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)
 
 
@@ -218,7 +284,8 @@ class _CommandQuoteProcessor(BlockProcessor):
         self._hint = _hint(tuple(state.knowledge.programs))
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        return bool(self._hint.search(block)) and self._has_command_line(block)
+        # Most blocks hold no `>` at all: a plain find rules them out before any regex.
+        return ">" in block and bool(self._hint.search(block)) and self._has_command_line(block)
 
     def _has_command_line(self, block: str) -> bool:
         for raw in block.split("\n"):
@@ -353,17 +420,24 @@ class _CommandQuoteProcessor(BlockProcessor):
 
     # --- one block -------------------------------------------------------------------------------
 
-    def _store_block(self, parent: etree.Element, parsed: list[Command]) -> None:
-        self.state.blocks += 1
-        block_id = f"dn-{self.state.blocks}"
-        html = render_block(parsed, block_id, self.state.seen)
-        if self.state.deferred is not None:
-            # Search plugins parse every page's HTML: give them a plain stand-in (the commands,
-            # and each explanation's text once per page) and keep the block for the written page.
-            self.state.deferred[block_id] = html
-            texts = [t for t in dict.fromkeys(search_texts(parsed)) if t not in self.state.indexed]
-            self.state.indexed.update(texts)
-            html = stand_in(block_id, "\n".join(c.copy_text for c in parsed), " ".join(texts))
+    def _store_block(self, parent: etree.Element, parsed: list[Command | _Planned]) -> None:
+        state = self.state
+        state.blocks += 1
+        block_id = f"dn-{state.blocks}"
+        made = state.from_plan(parsed)
+        if made is None:
+            commands = [state.resolve(c) for c in parsed]
+            html, shown = block_html(
+                commands, block_id, state.seen, None if state.deferred is None else state.indexed
+            )
+        else:
+            html, shown = made.html, made.stand_in
+        if state.deferred is not None and shown is not None:
+            # Plugins parse every page's HTML: they get an empty marker, search plugins a plain
+            # stand-in, and the written page the block.
+            state.deferred[block_id] = html
+            state.searched[block_id] = shown
+            html = marker(block_id)
         placeholder = self.parser.md.htmlStash.store(html)
         p = etree.SubElement(parent, "p")
         p.text = placeholder
@@ -375,13 +449,13 @@ class _CommandQuoteProcessor(BlockProcessor):
             self._report_problem(lines, range(len("\n".join(lines)) + 1), problem)
         return command
 
-    def _parse(self, lines: list[str]) -> Command | None:
+    def _parse(self, lines: list[str]) -> Command | _Planned | None:
         shown = [self.state.as_written(line) for line in lines]
         text, offsets = detect.unescape_markdown("\n".join(shown))
         first_line = lines[0]
-        if (ready := self.state.ready.get(text)) is not None:
+        if self.state.in_plan(text):
             self.state.locate(first_line)
-            return ready  # rendered ahead, and without problems to report
+            return _Planned(text)  # made ahead, and without problems to report
         try:
             command = parse_cached(text, self.state.knowledge)
         except UnbalancedQuote as e:
@@ -428,23 +502,42 @@ class _CommandQuoteProcessor(BlockProcessor):
         self.state.report_at(lines[-1], len(lines[-1]), message, fix, level)
 
 
-# The stand-in is a block element (Markdown leaves it out of paragraphs, HTML parsers keep it
-# whole) without comments (minifiers drop them, and may unquote attributes); it holds no <div>,
-# and its text is escaped, so the first `</div>` after it opens is its end.
+# Markers and stand-ins are block elements (Markdown leaves them out of paragraphs, HTML parsers
+# keep them whole) without comments (minifiers drop them, and may unquote attributes); they hold no
+# <div>, and their text is escaped, so the first `</div>` after one opens is its end.
 _STAND_IN = "<div data-dn-block="
 _STAND_IN_START = re.compile(r"""<div data-dn-block=["']?(dn-\d+)["']?>""")
 _END = "</div>"
 
 
+def block_html(
+    commands: Sequence[Command], block_id: str, seen: dict[str, str], indexed: set[str] | None
+) -> tuple[str, str | None]:
+    """The block, and with `indexed` (the explanation texts the page's stand-ins hold so far) its
+    stand-in: search plugins parse every page's HTML, so they get the commands and each
+    explanation's text once per page, and the written page gets the block."""
+    html = render_block(commands, block_id, seen)
+    if indexed is None:
+        return html, None
+    texts = [t for t in dict.fromkeys(search_texts(commands)) if t not in indexed]
+    indexed.update(texts)
+    return html, stand_in(block_id, "\n".join(c.copy_text for c in commands), " ".join(texts))
+
+
 def stand_in(block_id: str, commands: str, text: str) -> str:
-    return (
-        f'{_STAND_IN}"{block_id}"><pre><code>{escape(commands, quote=False)}</code></pre>'
-        f'<p class="dn-search">{escape(text, quote=False)}</p>{_END}'
-    )
+    """What a search plugin indexes of a block: few elements (a search plugin's parser spends
+    its time on elements), the commands as code, then the explanations' text."""
+    more = f" {ascii_html(escape(text, quote=False))}" if text else ""
+    return f'{_STAND_IN}"{block_id}"><code>{escape(commands, quote=False)}</code>{more}{_END}'
+
+
+def marker(block_id: str) -> str:
+    return f'{_STAND_IN}"{block_id}">{_END}'
 
 
 def restore_deferred(page_html: str, deferred: dict[str, str]) -> tuple[str, list[str]]:
-    """Put each block back in place of its stand-in; also return the ids not found."""
+    """Put each block (or stand-in, or marker) given in place of the marker or stand-in of the
+    same id; also return the ids not found. Others are left as they are."""
     if not deferred:
         return page_html, []
     found: set[str] = set()
@@ -459,8 +552,11 @@ def restore_deferred(page_html: str, deferred: dict[str, str]) -> tuple[str, lis
             parts.append(page_html[done : start + len(_STAND_IN)])
             done = start + len(_STAND_IN)
             continue
-        found.add(m[1])
-        parts += (page_html[done:start], deferred.get(m[1], ""))
+        if (replacement := deferred.get(m[1])) is None:
+            replacement = page_html[start : end + len(_END)]
+        else:
+            found.add(m[1])
+        parts += (page_html[done:start], replacement)
         done = end + len(_END)
     parts.append(page_html[done:])
     return "".join(parts), sorted(set(deferred) - found)

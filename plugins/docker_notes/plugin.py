@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 
 from . import prework
 from .config import PluginConfig
@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
 
 log = get_plugin_logger(__name__)
 
@@ -42,6 +44,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # Both halves are created anew on every (re)build, so no state survives a serve rebuild.
         self.commands = self.images = None
+        self._close_prework()
         if not self.config.enabled:
             return config
         if self.config.commands.enabled:
@@ -50,7 +53,19 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             self.images = ImageChecks(
                 self.config.images, config, log, serving=self.command == "serve"
             )
+        self._spawn_prework(config)
         return config
+
+    def _spawn_prework(self, config: MkDocsConfig) -> None:
+        """Start the second process now: it starts Python while MkDocs lists the files."""
+        if not (self.commands or self.images) or not self.config.parallel:
+            return
+        if not prework.may_help(config.docs_dir, serving=self.command == "serve"):
+            return
+        try:
+            self.prework = Prework()
+        except OSError as e:  # no process can be started here: the build does it all
+            log.debug("no second process (%s)", e)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.commands:
@@ -61,7 +76,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         return files
 
     def _start_prework(self, files: Files, config: MkDocsConfig) -> None:
-        if not (self.commands or self.images) or not self.config.parallel:
+        if self.prework is None:
             return
         pages = [
             prework.Page(f.src_uri, f.abs_src_path, f.url)
@@ -69,18 +84,16 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             if f.abs_src_path
         ]
         if not prework.wanted(len(pages), serving=self.command == "serve"):
+            self._close_prework()
             return
-        job = Job(
-            pages,
-            docs_dir=config.docs_dir,
-            knowledge=self.commands.knowledge_files if self.commands else None,
-            images=self.images.job() if self.images else None,
+        self.prework.start(
+            Job(
+                pages,
+                docs_dir=config.docs_dir,
+                knowledge=self.commands.knowledge_files if self.commands else None,
+                images=self.images.job() if self.images else None,
+            )
         )
-        try:
-            self.prework = Prework(job)
-        except OSError as e:  # no process can be started here: the build does it all
-            log.debug("no second process (%s)", e)
-            return
         if self.commands:
             self.commands.use(self.prework)
         if self.images:
@@ -97,21 +110,42 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             self.images.on_page_markdown(markdown, page)
         return markdown
 
+    # The command blocks reach the page in steps, so that plugins that parse every page's HTML
+    # (glightbox, twice; the search) have less to parse: the converted page holds an empty marker
+    # for each block; search plugins (on_page_context, priority 0) get the commands and their
+    # explanations' text instead; the written page gets the blocks.
+
     @event_priority(50)
-    def on_page_content(
+    def _page_content_early(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Runs before glightbox (priority 0) so that rewritten raw `<img>` get the lightbox too."""
+        """Before glightbox (priority 0), so that rewritten raw `<img>` get the lightbox too."""
         if self.commands:
             self.commands.on_page_content(page)
         if self.images:
             html = self.images.on_page_content(html, page)
         return html
 
+    @event_priority(-100)
+    def _page_content_late(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        return self.commands.show_search_text(html, page) if self.commands else html
+
+    on_page_content = CombinedEvent(_page_content_early, _page_content_late)
+
+    @event_priority(-100)
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        """After the search plugins: the markers again, for the theme and for glightbox."""
+        if self.commands:
+            self.commands.hide_search_text(page)
+        return context
+
     @event_priority(-50)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Late: plugins that parse every written page (glightbox re-serialises each one) then
-        handle the blocks' light stand-ins, not their full explanations."""
+        """After glightbox has parsed and re-written the page."""
         if self.commands:
             output = self.commands.on_post_page(output, page)
         return output
@@ -132,12 +166,15 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         self._close_prework()
 
     def _close_prework(self) -> None:
-        if self.prework is not None:
+        if self.prework is None:
+            return
+        if self.prework.started:  # else the site had fewer notes than it takes
             log.debug(
-                "a second process rendered %d command lines and checked the images of %d pages",
-                self.prework.received,
+                "a second process made the command blocks of %d pages and checked the images "
+                "of %d pages",
+                self.prework.plans_used,
                 self.prework.reports_used,
             )
-            if failed := self.prework.close():
-                log.debug("the second process failed (exit status %d)", failed)
-            self.prework = None
+        if failed := self.prework.close():
+            log.debug("the second process failed (exit status %d)", failed)
+        self.prework = None

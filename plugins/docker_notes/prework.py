@@ -2,15 +2,21 @@
 
 MkDocs builds on one core. On a site of hundreds of notes, rendering every command line and checking
 every image reference is most of what the plugin costs; a worker process reads the notes ahead of
-MkDocs, in the order MkDocs renders them, and hands back each command's HTML (plain strings: cheap
-to send and to load) and each page's image report. The build looks them up first: a command or a
-page the worker has not reached yet is simply done in place, so the pages and messages come out
-the same either way, only sooner.
+MkDocs, in the order MkDocs renders them, and hands back each page's command blocks (plain strings:
+cheap to send and to load) and image report. The build looks them up first: a page the worker has
+not reached yet is simply done in place, so the pages and messages come out the same either way,
+only sooner.
 
-- A command with problems is left to the build, which reports it with the note's line.
+- A page's blocks are used while the blocks the extension finds are, one by one from the top of the
+  page, the same commands as the worker's (extension.py, `PlannedBlock`); from the first that is
+  not, the build makes the rest. A block with a problem ends the worker's plan of a page: the build
+  reports it with the note's line.
 - An image report is used only if the page's Markdown is, byte for byte, what the worker checked,
   and its URL the same (another plugin may have changed either), and it is logged by the build, in
   page order.
+
+The worker starts when the configuration is read, so that Python has started and imported the
+plugin by the time MkDocs has listed the files and sends the job.
 
 The worker is a plain child process of this Python talking through pipes: `multiprocessing` would
 re-run the caller's main script in the child, or fork a process that may hold other threads'
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -34,14 +41,17 @@ import threading
 from dataclasses import dataclass
 from typing import IO, Any
 
+from mkdocs.utils import meta
+
 from .commands import detect, knowledge
 from .commands.parse import parse_cached
-from .commands.render import Rendered, rendered
 from .commands.tokens import UnbalancedQuote
+from .extension import PlannedBlock, block_html
 from .images import Checker, DocsIndex, Entry, PageReport, line_offset
 
 MIN_PAGES = 50
-CHUNK = 25  # pages per answer: the first results come back early, the later ones keep up
+# Pages per answer: small at first, so that the first results come back early, then larger.
+CHUNKS = (4, 8, 16, 25)
 
 # A quote line as the author wrote it, at any depth and indentation (inside list items too).
 _QUOTED = re.compile(r"^[ \t]*>(?:[ ]?>)*[ ]?(.*)$")
@@ -50,6 +60,19 @@ _CONTINUED = re.compile(r"\\[ \t]*$")
 
 def wanted(pages: int, serving: bool) -> bool:
     return not serving and pages >= MIN_PAGES and (os.cpu_count() or 1) > 1
+
+
+def may_help(docs_dir: str, serving: bool) -> bool:
+    """Whether the site may have MIN_PAGES notes (MkDocs has not listed its files yet): counts
+    Markdown files under docs_dir, stopping at MIN_PAGES. `wanted` decides once they are listed."""
+    if serving or (os.cpu_count() or 1) < 2:
+        return False
+    found = 0
+    for _, _, names in os.walk(docs_dir):
+        found += sum(1 for name in names if name.endswith((".md", ".markdown")))
+        if found >= MIN_PAGES:
+            return True
+    return False
 
 
 @dataclass
@@ -101,10 +124,10 @@ def digest(markdown: str) -> bytes:
     return hashlib.blake2b(markdown.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-# What the worker sends back for a chunk of pages: command text -> the parts of its Rendered
-# (tuples unpickle faster than any class), and page -> (digest of the Markdown checked, the page's
-# URL, its image report).
-Answer = tuple[dict[str, tuple[Any, ...]], dict[str, tuple[bytes, str, PageReport]]]
+# What the worker sends back for a chunk of pages: page -> its command blocks (each a PlannedBlock
+# as a plain tuple: tuples unpickle faster than any class), and page -> (digest of the Markdown
+# checked, the page's URL, its image report).
+Answer = tuple[dict[str, list[tuple[Any, ...]]], dict[str, tuple[bytes, str, PageReport]]]
 
 # The worker's command line. Not `-m`: that would put the current folder first on sys.path, where
 # a project's own `docker_notes/` or `yaml.py` would be imported instead.
@@ -112,10 +135,11 @@ _WORKER = "import sys; del sys.path[0]; from docker_notes.prework import main; m
 
 
 class Prework:
-    def __init__(self, job: Job) -> None:
-        self.rendered: dict[str, Rendered] = {}  # command text -> HTML, for the extension
+    def __init__(self) -> None:
+        """Start the worker; it waits for its job (`start`)."""
+        self._plans: dict[str, tuple[PlannedBlock, ...]] = {}
         self._reports: dict[str, tuple[bytes, str, PageReport]] = {}
-        self.received = self.reports_used = 0
+        self.plans_used = self.reports_used = 0
         self._answers: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         # Raises OSError when no process can be started (the caller builds without it).
         self._process = subprocess.Popen(
@@ -124,9 +148,15 @@ class Prework:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
+        self._receiver = threading.Thread(target=self._receive, daemon=True)
+
+    @property
+    def started(self) -> bool:
+        return self._receiver.ident is not None
+
+    def start(self, job: Job) -> None:
         # Threads, so that neither a full pipe nor a slow worker ever blocks the build.
         threading.Thread(target=self._send, args=(job.to_json(),), daemon=True).start()
-        self._receiver = threading.Thread(target=self._receive, daemon=True)
         self._receiver.start()
 
     def _send(self, request: bytes) -> None:
@@ -152,12 +182,16 @@ class Prework:
                 answer: Answer = pickle.loads(self._answers.get_nowait())
             except queue.Empty:
                 return
-            commands, reports = answer
-            for text, parts in commands.items():
-                if text not in self.rendered:  # each chunk sends the commands it met
-                    self.rendered[text] = Rendered(*parts)
-                    self.received += 1
+            plans, reports = answer
+            for src_uri, blocks in plans.items():
+                self._plans[src_uri] = tuple(PlannedBlock(*block) for block in blocks)
             self._reports.update(reports)
+
+    def plan(self, src_uri: str) -> tuple[PlannedBlock, ...]:
+        """The page's command blocks as the worker made them (the extension checks each one)."""
+        found = self._plans.pop(src_uri, ())
+        self.plans_used += bool(found)
+        return found
 
     def report(self, src_uri: str, markdown: str, url: str) -> PageReport | None:
         """The worker's image report of this page, if it checked this very Markdown for a page
@@ -178,7 +212,10 @@ class Prework:
         failed = self._process.poll() or None
         self._process.kill()
         self._process.wait()
-        self._receiver.join(timeout=5)  # it reads to the end of the pipe, now closed
+        if self.started:
+            self._receiver.join(timeout=5)  # it reads to the end of the pipe, now closed
+        elif self._process.stdin is not None:
+            self._process.stdin.close()  # no thread is writing to it
         if self._process.stdout is not None:
             self._process.stdout.close()
         return failed
@@ -208,27 +245,35 @@ def _read_frame(stream: IO[bytes]) -> bytes | None:
 # --- the worker ---------------------------------------------------------------------------------
 
 
-def render_commands(k: knowledge.Knowledge, lines: list[str], found: dict[str, Rendered]) -> None:
-    """Add the note's command lines without problems, rendered, to `found`."""
-    for text in command_texts(lines, k):
-        if text in found:
-            continue
+def plan_blocks(k: knowledge.Knowledge, lines: list[str]) -> list[PlannedBlock]:
+    """The note's command blocks, made as the extension makes them, up to the first block with a
+    command that has problems (the build reports them)."""
+    seen: dict[str, str] = {}
+    indexed: set[str] = set()
+    plan = []
+    for n, texts in enumerate(command_blocks(lines, k)):
         try:
-            command = parse_cached(text, k)
+            commands = [parse_cached(text, k) for text in texts]
         except UnbalancedQuote:
-            continue
-        if not command.problems:
-            found[text] = rendered(command)
+            break
+        if any(c.problems for c in commands):
+            break
+        html, shown = block_html(commands, f"dn-{n + 1}", seen, indexed)
+        plan.append(PlannedBlock(tuple(texts), html, shown))
+    return plan
 
 
-def command_texts(lines: list[str], k: knowledge.Knowledge) -> list[str]:
-    """The texts the extension will parse, as far as the raw lines tell (a miss costs nothing)."""
-    texts = []
+def command_blocks(lines: list[str], k: knowledge.Knowledge) -> list[list[str]]:
+    """The texts the extension will parse, grouped in blocks as it groups them (consecutive command
+    lines of a quote), as far as the raw lines tell: a block it groups otherwise is made there."""
+    blocks: list[list[str]] = []
     i = 0
+    follows = False  # the line before was a command's last line
     while i < len(lines):
         m = _QUOTED.match(lines[i])
         i += 1
         if m is None or detect.detect_cached(m.group(1), k).kind != detect.COMMAND:
+            follows = False
             continue
         command = [m.group(1).rstrip()]
         while _CONTINUED.search(command[-1]) and i < len(lines):
@@ -237,15 +282,17 @@ def command_texts(lines: list[str], k: knowledge.Knowledge) -> list[str]:
                 break
             command.append(nxt.group(1).rstrip())
             i += 1
-        texts.append(detect.unescape_markdown("\n".join(command))[0])
-    return texts
+        if not follows:
+            blocks.append([])
+        blocks[-1].append(detect.unescape_markdown("\n".join(command))[0])
+        follows = True
+    return blocks
 
 
-def check_images(checker: Checker, page: Page, source: str) -> tuple[bytes, str, PageReport]:
+def check_images(
+    checker: Checker, page: Page, source: str, markdown: str
+) -> tuple[bytes, str, PageReport]:
     """The page's image report, from its Markdown as MkDocs hands it to plugins."""
-    from mkdocs.utils import meta  # the build's own front-matter split, so the texts agree
-
-    markdown = meta.get_data(source)[0]
     report = checker.check_page(
         page.src_uri, markdown, line_offset=line_offset(source, markdown), page_url=page.url
     )
@@ -263,10 +310,15 @@ def work(job: Job, out: IO[bytes]) -> None:
             index, levels=levels, max_bytes=images.max_bytes, docs_path=images.docs_path
         )
     docs = os.path.join(os.path.realpath(job.docs_dir), "")
-    for i in range(0, len(job.pages), CHUNK):
-        rendered_here: dict[str, Rendered] = {}
+    start = 0
+    for n in itertools.count():
+        chunk = job.pages[start : start + CHUNKS[min(n, len(CHUNKS) - 1)]]
+        if not chunk:
+            return
+        start += len(chunk)
+        plans: dict[str, list[tuple[Any, ...]]] = {}
         reports: dict[str, tuple[bytes, str, PageReport]] = {}
-        for page in job.pages[i : i + CHUNK]:
+        for page in chunk:
             real = os.path.realpath(page.path)
             if not real.startswith(docs):
                 continue  # a note linked in from outside docs/: left to the build
@@ -278,11 +330,13 @@ def work(job: Job, out: IO[bytes]) -> None:
                     source = f.read()
             except (OSError, UnicodeDecodeError):
                 continue  # the build reports it
-            if k is not None:
-                render_commands(k, source.splitlines(), rendered_here)
+            # MkDocs' own front-matter split, so that the texts agree with the build's.
+            markdown = meta.get_data(source)[0]
+            if k is not None and (plan := plan_blocks(k, markdown.splitlines())):
+                plans[page.src_uri] = [tuple(block) for block in plan]
             if checker is not None:
-                reports[page.src_uri] = check_images(checker, page, source)
-        answer: Answer = ({text: tuple(r) for text, r in rendered_here.items()}, reports)
+                reports[page.src_uri] = check_images(checker, page, source, markdown)
+        answer: Answer = (plans, reports)
         data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
         out.write(_frame(data))
         out.flush()

@@ -270,11 +270,18 @@ def _item_body(explanation: Explanation) -> str:
             )
             + "</span>"
         )
-    return (
+    return ascii_html(
         f'<code class="dn-x__tok">{_escape(explanation.title)}</code> '
         f'<span class="dn-x__label">{_escape(explanation.label)}</span>'
         f'<span class="dn-x__text">{inline(explanation.text)}</span>{details}{links}'
     )
+
+
+def ascii_html(html: str) -> str:
+    """The HTML with characters beyond ASCII as references (`&#8594;` for →). Python keeps a
+    string with one such character (our explanations have arrows and dashes) at two or four bytes
+    a character: a whole page would then be copied and written at twice the cost."""
+    return html if html.isascii() else html.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 def inline(text: str) -> str:
