@@ -22,8 +22,6 @@ from pathlib import Path
 CHILD = r"""
 import functools, json, sys, time
 
-from mkdocs.plugins import CombinedEvent
-
 spent = {"total": 0.0, "commands": 0.0, "images": 0.0}
 depth = dict.fromkeys(spent, 0)
 
@@ -47,16 +45,8 @@ def patch(cls, names, *buckets):
     for name in names:
         if name in vars(cls):
             method = vars(cls)[name]
-            if isinstance(method, CombinedEvent):  # an event handled in several steps
-                steps = []
-                for step in method.methods:
-                    for bucket in buckets:
-                        step = timed(bucket, step)
-                    steps.append(step)
-                method = CombinedEvent(*steps)
-            else:
-                for bucket in buckets:
-                    method = timed(bucket, method)
+            for bucket in buckets:
+                method = timed(bucket, method)
             setattr(cls, name, method)
 
 
@@ -70,11 +60,7 @@ if plugin is not None:
     patch(extension.DockerCommandsExtension, ["extendMarkdown"], "total", "commands")
     patch(extension._SourceCapture, ["run"], "total", "commands")
     patch(extension._CommandQuoteProcessor, ["test", "run"], "total", "commands")
-    patch(
-        mkdocs_commands.CommandBlocks,
-        ["__init__", "show_search_text", "hide_search_text", *hooks],
-        "commands",
-    )
+    patch(mkdocs_commands.CommandBlocks, ["__init__", *hooks], "commands")
     patch(mkdocs_images.ImageChecks, ["__init__", *hooks], "images")
     patch(mkdocs_images._ReplacedWarnings, ["filter"], "total", "images")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from pathlib import Path
 
 import markdown
@@ -214,8 +215,9 @@ def extension_blocks(text: str) -> list[tuple[str, str]]:
     """Each block's HTML and search stand-in as the extension makes them in the build."""
     extension = DockerCommandsExtension(defer_explanations=True, report=lambda diagnostic: None)
     html = markdown.Markdown(extensions=[extension, "md_in_html"]).convert(text)
-    assert all(f'<div data-dn-block="{i}"></div>' in html for i in extension.deferred)
-    return [(extension.deferred[i], extension.searched[i]) for i in extension.deferred]
+    stand_ins = re.findall(r'<div data-dn-block="dn-\d+">.*?</div>', html, re.S)
+    assert len(stand_ins) == len(extension.deferred)
+    return list(zip(extension.deferred.values(), stand_ins, strict=True))
 
 
 def test_a_page_that_leaves_its_plan_is_made_as_without_one() -> None:
@@ -232,8 +234,9 @@ def test_a_page_that_leaves_its_plan_is_made_as_without_one() -> None:
     ):
         extension = DockerCommandsExtension(defer_explanations=True, report=lambda d: None)
         extension.set_page("note.md", changed, plan)
-        markdown.Markdown(extensions=[extension]).convert(changed)
-        made = [(extension.deferred[i], extension.searched[i]) for i in extension.deferred]
+        html = markdown.Markdown(extensions=[extension]).convert(changed)
+        stand_ins = re.findall(r'<div data-dn-block="dn-\d+">.*?</div>', html, re.S)
+        made = list(zip(extension.deferred.values(), stand_ins, strict=True))
         assert made == extension_blocks(changed)
         # The blocks taken from the plan are its very strings.
         taken = [h is b.html for (h, _), b in zip(made[:3], plan, strict=True)]

@@ -78,15 +78,13 @@ class DockerCommandsExtension(Extension):
             ],
             "defer_explanations": [
                 False,
-                "Leave an empty marker for each block; collect the blocks in `deferred` and their "
-                "stand-ins for search plugins in `searched` (the MkDocs plugin puts the stand-ins "
-                "in while the search indexes the page, and the blocks into the written page).",
+                "Leave a light stand-in for each block and collect the blocks in `deferred` "
+                "(the MkDocs plugin puts them back after the search has indexed the page).",
             ],
         }
         super().__init__(**kwargs)
-        # Block id -> block HTML, and its stand-in, of the last converted page, when deferring.
+        # Block id -> block HTML of the last converted page, when deferring.
         self.deferred: dict[str, str] = {}
-        self.searched: dict[str, str] = {}
         # The next page's blocks as made ahead (prework.py), from set_page.
         self.plan: Sequence[PlannedBlock] = ()
         self._knowledge: knowledge.Knowledge | None = None
@@ -107,14 +105,13 @@ class DockerCommandsExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
-        self.deferred, self.searched = {}, {}
+        self.deferred = {}
         state = _State(
             knowledge=self.knowledge,
             report=self.getConfig("report") or log_diagnostic,
             path=self.getConfig("path") or "<markdown>",
             source=self.getConfig("source") or None,
             deferred=self.deferred if self.getConfig("defer_explanations") else None,
-            searched=self.searched,
             plan=self.plan,
         )
         self.plan = ()  # for this page only
@@ -156,7 +153,6 @@ class _State:
     cursor: int = 0  # source lines before this one were already matched
     blocks: int = 0
     deferred: dict[str, str] | None = None
-    searched: dict[str, str] = field(default_factory=dict)
     indexed: set[str] = field(default_factory=set)  # explanation texts already on the page
     seen: dict[str, str] = field(default_factory=dict)  # explanation HTML → its item's id
     plan: Sequence[PlannedBlock] = ()  # the page's blocks made ahead
@@ -433,11 +429,10 @@ class _CommandQuoteProcessor(BlockProcessor):
         else:
             html, shown = made.html, made.stand_in
         if state.deferred is not None and shown is not None:
-            # Plugins parse every page's HTML: they get an empty marker, search plugins a plain
-            # stand-in, and the written page the block.
+            # Plugins parse every page's HTML: they get a light stand-in (what the search should
+            # index), the written page the block.
             state.deferred[block_id] = html
-            state.searched[block_id] = shown
-            html = marker(block_id)
+            html = shown
         placeholder = self.parser.md.htmlStash.store(html)
         p = etree.SubElement(parent, "p")
         p.text = placeholder
@@ -502,9 +497,9 @@ class _CommandQuoteProcessor(BlockProcessor):
         self.state.report_at(lines[-1], len(lines[-1]), message, fix, level)
 
 
-# Markers and stand-ins are block elements (Markdown leaves them out of paragraphs, HTML parsers
-# keep them whole) without comments (minifiers drop them, and may unquote attributes); they hold no
-# <div>, and their text is escaped, so the first `</div>` after one opens is its end.
+# The stand-in is a block element (Markdown leaves it out of paragraphs, HTML parsers keep it
+# whole) without comments (minifiers drop them, and may unquote attributes); it holds no <div>,
+# and its text is escaped, so the first `</div>` after it opens is its end.
 _STAND_IN = "<div data-dn-block="
 _STAND_IN_START = re.compile(r"""<div data-dn-block=["']?(dn-\d+)["']?>""")
 _END = "</div>"
@@ -531,13 +526,9 @@ def stand_in(block_id: str, commands: str, text: str) -> str:
     return f'{_STAND_IN}"{block_id}"><code>{escape(commands, quote=False)}</code>{more}{_END}'
 
 
-def marker(block_id: str) -> str:
-    return f'{_STAND_IN}"{block_id}">{_END}'
-
-
 def restore_deferred(page_html: str, deferred: dict[str, str]) -> tuple[str, list[str]]:
-    """Put each block (or stand-in, or marker) given in place of the marker or stand-in of the
-    same id; also return the ids not found. Others are left as they are."""
+    """Put each block given in place of the stand-in of the same id; also return the ids not
+    found. Other stand-ins are left as they are."""
     if not deferred:
         return page_html, []
     found: set[str] = set()

@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from .commands import knowledge
-from .extension import Diagnostic, DockerCommandsExtension, marker, restore_deferred
+from .extension import Diagnostic, DockerCommandsExtension, restore_deferred
 from .fences import superfences_entries
 
 if TYPE_CHECKING:
@@ -51,10 +51,8 @@ class CommandBlocks:
         self.extension = DockerCommandsExtension(
             knowledge=self.knowledge_files, report=self.report, defer_explanations=True
         )
-        # Page -> its blocks, from rendering until the page is written, and their stand-ins for
-        # the search plugins, until they have indexed the page.
+        # Page -> its blocks' explanations, from rendering until the page is written.
         self.deferred: dict[str, dict[str, str]] = {}
-        self.searched: dict[str, dict[str, str]] = {}
         self.prework: Prework | None = None
         extensions = mkdocs_config.markdown_extensions
         # Listed by name too (as Zensical needs): one instance only, ours, with the plugin's logger.
@@ -103,25 +101,10 @@ class CommandBlocks:
 
     def on_page_content(self, page: Page) -> None:
         self.deferred[page.file.src_uri] = self.extension.deferred
-        self.searched[page.file.src_uri] = self.extension.searched
-
-    def show_search_text(self, html: str, page: Page) -> str:
-        """Each block's stand-in in place of its marker, for the search plugins."""
-        return restore_deferred(html, self.searched.get(page.file.src_uri) or {})[0]
-
-    def hide_search_text(self, page: Page) -> None:
-        """The markers again, once the search plugins have indexed the page."""
-        searched = self.searched.pop(page.file.src_uri, None)
-        if searched and page.content:
-            page.content = restore_deferred(page.content, {i: marker(i) for i in searched})[0]
 
     def on_post_page(self, output: str, page: Page) -> str:
-        """The blocks go into the written page, and into `page.content` for plugins that read it
-        after the build (feeds, print pages)."""
-        deferred = self.deferred.pop(page.file.src_uri, {})
-        output, lost = restore_deferred(output, deferred)
-        if deferred and page.content:
-            page.content = restore_deferred(page.content, deferred)[0]
+        """The explanations go back in after the search plugins have indexed the page."""
+        output, lost = restore_deferred(output, self.deferred.pop(page.file.src_uri, {}))
         if lost:
             self.log.warning(
                 "%s: the explanations of %d command block(s) could not be put back "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from . import prework
 from .config import PluginConfig
@@ -22,9 +22,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
-    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
-    from mkdocs.utils.templates import TemplateContext
 
 log = get_plugin_logger(__name__)
 
@@ -110,42 +108,21 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             self.images.on_page_markdown(markdown, page)
         return markdown
 
-    # The command blocks reach the page in steps, so that plugins that parse every page's HTML
-    # (glightbox, twice; the search) have less to parse: the converted page holds an empty marker
-    # for each block; search plugins (on_page_context, priority 0) get the commands and their
-    # explanations' text instead; the written page gets the blocks.
-
     @event_priority(50)
-    def _page_content_early(
+    def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Before glightbox (priority 0), so that rewritten raw `<img>` get the lightbox too."""
+        """Runs before glightbox (priority 0) so that rewritten raw `<img>` get the lightbox too."""
         if self.commands:
             self.commands.on_page_content(page)
         if self.images:
             html = self.images.on_page_content(html, page)
         return html
 
-    @event_priority(-100)
-    def _page_content_late(
-        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str | None:
-        return self.commands.show_search_text(html, page) if self.commands else html
-
-    on_page_content = CombinedEvent(_page_content_early, _page_content_late)
-
-    @event_priority(-100)
-    def on_page_context(
-        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
-    ) -> TemplateContext | None:
-        """After the search plugins: the markers again, for the theme and for glightbox."""
-        if self.commands:
-            self.commands.hide_search_text(page)
-        return context
-
     @event_priority(-50)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """After glightbox has parsed and re-written the page."""
+        """Late: plugins that parse every written page (glightbox re-serialises each one) then
+        handle the blocks' light stand-ins, not their full explanations."""
         if self.commands:
             output = self.commands.on_post_page(output, page)
         return output
