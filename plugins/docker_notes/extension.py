@@ -74,7 +74,8 @@ class DockerCommandsExtension(Extension):
             "path": ["", "The note's path, used in diagnostics."],
             "source": [
                 "",
-                "The note's full source text (front matter included), for line numbers.",
+                "The note's text as written (the whole file, or the Markdown after its front "
+                "matter, see set_page), for line numbers and tabs.",
             ],
             "defer_explanations": [
                 False,
@@ -85,8 +86,9 @@ class DockerCommandsExtension(Extension):
         super().__init__(**kwargs)
         # Block id -> block HTML of the last converted page, when deferring.
         self.deferred: dict[str, str] = {}
-        # The next page's blocks as made ahead (prework.py), from set_page.
+        # The next page's blocks as made ahead (prework.py), and its lines before `source`.
         self.plan: Sequence[PlannedBlock] = ()
+        self.lines_before: Callable[[], int] | None = None
         self._knowledge: knowledge.Knowledge | None = None
 
     @property
@@ -96,12 +98,20 @@ class DockerCommandsExtension(Extension):
             self._knowledge = knowledge.load(self.getConfig("knowledge"))
         return self._knowledge
 
-    def set_page(self, path: str, source: str, plan: Sequence[PlannedBlock] = ()) -> None:
-        """Tell the extension which note the next conversion is (MkDocs shares one instance), and
-        the blocks a second process made ahead for it, if any."""
+    def set_page(
+        self,
+        path: str,
+        source: str,
+        plan: Sequence[PlannedBlock] = (),
+        lines_before: Callable[[], int] | None = None,
+    ) -> None:
+        """Tell the extension which note the next conversion is (MkDocs shares one instance): its
+        text, the blocks a second process made ahead for it, if any, and when `source` is not the
+        whole file, how many lines of the file come before it (asked only to report a problem)."""
         self.setConfig("path", path)
         self.setConfig("source", source)
         self.plan = plan
+        self.lines_before = lines_before
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
@@ -113,8 +123,9 @@ class DockerCommandsExtension(Extension):
             source=self.getConfig("source") or None,
             deferred=self.deferred if self.getConfig("defer_explanations") else None,
             plan=self.plan,
+            lines_before=self.lines_before,
         )
-        self.plan = ()  # for this page only
+        self.plan, self.lines_before = (), None  # for this page only
         # First of all preprocessors, to see the text as written when no source was given.
         md.preprocessors.register(_SourceCapture(md, state), "docker_notes_source", 1000)
         # Above blockquote (20), below indented code (80) so code is never taken for a quote.
@@ -155,6 +166,7 @@ class _State:
     deferred: dict[str, str] | None = None
     indexed: set[str] = field(default_factory=set)  # explanation texts already on the page
     seen: dict[str, str] = field(default_factory=dict)  # explanation HTML → its item's id
+    lines_before: Callable[[], int] | None = None  # the file's lines before `source`
     plan: Sequence[PlannedBlock] = ()  # the page's blocks made ahead
     planned: int = 0  # blocks of the plan used so far; -1 once the page has left it
     plan_texts: frozenset[str] = frozenset()
@@ -239,6 +251,8 @@ class _State:
         line, col = self.locate(line_text)
         if line:
             col += offset - (len(line_text) - len(line_text.lstrip()))
+            if self.lines_before is not None:
+                line += self.lines_before()
         self.report(Diagnostic(self.path, line, col, message, fix, level))
 
 
@@ -249,9 +263,9 @@ class _SourceCapture(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         text = self.state.source if self.state.source is not None else "\n".join(lines)
-        self.state.raw_lines = text.splitlines()
+        self.state.raw_lines = raw = text.splitlines()
         self.state.tabs = "\t" in text
-        self.state.lines = [line.expandtabs(4) for line in self.state.raw_lines]
+        self.state.lines = [line.expandtabs(4) for line in raw] if self.state.tabs else raw
         self.state.start_page(self.state.plan)
         return lines
 

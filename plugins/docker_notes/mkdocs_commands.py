@@ -8,6 +8,7 @@ user's knowledge files.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from mkdocs.structure.files import File, Files
 from .commands import knowledge
 from .extension import Diagnostic, DockerCommandsExtension, restore_deferred
 from .fences import superfences_entries
+from .images import line_offset
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -48,6 +50,8 @@ class CommandBlocks:
         except knowledge.KnowledgeError as e:
             raise PluginError(str(e)) from None
         self.project_dir = os.path.dirname(mkdocs_config.config_file_path or "") or os.getcwd()
+        self.docs_dir = mkdocs_config.docs_dir
+        self.docs_path = os.path.relpath(self.docs_dir, self.project_dir).replace(os.sep, "/")
         self.extension = DockerCommandsExtension(
             knowledge=self.knowledge_files, report=self.report, defer_explanations=True
         )
@@ -91,13 +95,18 @@ class CommandBlocks:
         return files
 
     def on_page_markdown(self, markdown: str, page: Page) -> None:
-        path = page.file.src_uri
-        source = markdown
-        if page.file.abs_src_path:
-            path = os.path.relpath(page.file.abs_src_path, self.project_dir)
-            source = page.file.content_string
-        plan = self.prework.plan(page.file.src_uri) if self.prework else ()
-        self.extension.set_page(path.replace(os.sep, "/"), source, plan)
+        file = page.file
+        plan = self.prework.plan(file.src_uri) if self.prework else ()
+        if not file.abs_src_path:
+            self.extension.set_page(file.src_uri, markdown, plan)
+            return
+        if file.src_dir == self.docs_dir:
+            path = f"{self.docs_path}/{file.src_uri}"
+        else:
+            path = os.path.relpath(file.abs_src_path, self.project_dir).replace(os.sep, "/")
+        # The file is read again only to report a problem: its front matter's lines count then.
+        lines_before = functools.partial(_lines_before, file, markdown)
+        self.extension.set_page(path, markdown, plan, lines_before)
 
     def on_page_content(self, page: Page) -> None:
         self.deferred[page.file.src_uri] = self.extension.deferred
@@ -121,3 +130,11 @@ class CommandBlocks:
     def on_serve(self, server: LiveReloadServer) -> None:
         for path in self.knowledge_files:
             server.watch(path)
+
+
+def _lines_before(file: File, markdown: str) -> int:
+    """Lines of the page's file before the Markdown MkDocs hands to plugins (front matter)."""
+    try:
+        return line_offset(file.content_string, markdown)
+    except (OSError, UnicodeDecodeError):
+        return 0
