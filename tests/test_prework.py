@@ -4,6 +4,7 @@ their images ahead of MkDocs, and the site and the messages come out exactly as 
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 from pathlib import Path
@@ -284,3 +285,11 @@ def test_only_framed_answers_are_read() -> None:
     assert prework._read_frame(io.BytesIO(good + good)) == b"answer"
     assert prework._read_frame(io.BytesIO(b"hello from sitecustomize\n" + good)) is None
     assert prework._read_frame(io.BytesIO(good[:-1])) is None
+
+
+def test_a_job_reaches_the_worker_whole() -> None:
+    entries = [Entry("a.png", "/docs/a.png", "a.png"), Entry("b.png", None, "b.png", False)]
+    images = ImageJob("/docs", entries, {"missing": "warn"}, 1000, "docs")
+    pages = [Page("a.md", "/docs/a.md", "a/"), Page("b/c.md", "/docs/b/c.md", "b/c/")]
+    for job in (Job(pages, "/docs", ["k.yaml"], images), Job([], "/docs")):
+        assert Job.from_json(json.loads(job.to_json())) == job
