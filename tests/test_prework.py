@@ -17,7 +17,7 @@ from commands_helpers import blocks
 from conftest import LogGuard
 from docker_notes import prework
 from docker_notes.commands import knowledge
-from docker_notes.extension import DockerCommandsExtension
+from docker_notes.extension import DockerCommandsExtension, _CommandQuoteProcessor
 from docker_notes.images import Checker, DocsIndex, Entry, levels_with, line_offset
 from docker_notes.prework import MIN_PAGES, ImageJob, Job, Page, Prework
 from images_helpers import build, plugin_messages, png
@@ -221,21 +221,33 @@ def extension_blocks(text: str) -> list[tuple[str, str]]:
     return list(zip(extension.deferred.values(), stand_ins, strict=True))
 
 
-def test_a_page_that_leaves_its_plan_is_made_as_without_one() -> None:
+def test_a_page_that_leaves_its_plan_is_made_as_without_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Blocks made ahead are used while they match the page, one by one from its top; the rest of
     the page is made here, explained as if every block had been made here."""
     note = "> docker run -it ubuntu bash\n\n> docker run -d -p 80:80 nginx\n\n> docker ps -a\n"
     plan = prework.plan_blocks(knowledge.load([]), note.splitlines())
     assert [(b.html, b.stand_in) for b in plan] == extension_blocks(note)
-    for changed, used in (
-        (note, 3),
-        (note.replace("nginx", "httpd"), 1),  # the second block differs
-        ("> docker images\n\n" + note, 0),  # a block before the first
-        (note.replace("> docker ps -a\n", "> docker ps -a\n> docker images\n"), 2),  # longer
+    # A Markdown block that is a planned block as written is not even read.
+    read: list[str] = []
+    split = _CommandQuoteProcessor._split
+    monkeypatch.setattr(
+        _CommandQuoteProcessor,
+        "_split",
+        lambda self, quoted: read.append(quoted) or split(self, quoted),
+    )
+    for changed, used, reads in (
+        (note, 3, 0),
+        (note.replace("nginx", "httpd"), 1, 2),  # the second block differs
+        ("> docker images\n\n" + note, 0, 4),  # a block before the first
+        (note.replace("> docker ps -a\n", "> docker ps -a\n> docker images\n"), 2, 1),  # longer
     ):
+        read.clear()
         extension = DockerCommandsExtension(defer_explanations=True, report=lambda d: None)
         extension.set_page("note.md", changed, plan)
         html = markdown.Markdown(extensions=[extension]).convert(changed)
+        assert len(read) == reads, read
         stand_ins = re.findall(r'<div data-dn-block="dn-\d+">.*?</div>', html, re.S)
         made = list(zip(extension.deferred.values(), stand_ins, strict=True))
         assert made == extension_blocks(changed)

@@ -135,15 +135,19 @@ class DockerCommandsExtension(Extension):
 
 
 class PlannedBlock(NamedTuple):
-    """A block made ahead for a page (prework.py): the commands' texts, its HTML, its stand-in.
+    """A block made ahead for a page (prework.py): the commands' texts, its HTML, its stand-in,
+    and the Markdown block it was made from.
 
     It is what this extension makes for the same commands at the same place on the page: the HTML
-    of a block depends only on its commands, its number and the blocks before it on the page.
+    of a block depends only on its commands, its number and the blocks before it on the page. A
+    Markdown block that is, character for character, `markdown` holds those commands and nothing
+    else, so it needs no reading at all.
     """
 
     texts: tuple[str, ...]
     html: str
     stand_in: str | None
+    markdown: str = ""
 
 
 class _Planned(NamedTuple):
@@ -177,6 +181,12 @@ class _State:
         self.seen.clear()
         self.plan = plan
         self.plan_texts = frozenset(t for block in plan for t in block.texts)
+
+    def next_planned(self) -> PlannedBlock | None:
+        """The plan's next block, while the page keeps to its plan."""
+        if 0 <= self.planned < len(self.plan) and self.blocks == self.planned:
+            return self.plan[self.planned]
+        return None
 
     def in_plan(self, text: str) -> bool:
         return self.planned >= 0 and text in self.plan_texts
@@ -294,6 +304,8 @@ class _CommandQuoteProcessor(BlockProcessor):
         self._hint = _hint(tuple(state.knowledge.programs))
 
     def test(self, parent: etree.Element, block: str) -> bool:
+        if (planned := self.state.next_planned()) is not None and block == planned.markdown:
+            return True
         # Most blocks hold no `>` at all: a plain find rules them out before any regex.
         return ">" in block and bool(self._hint.search(block)) and self._has_command_line(block)
 
@@ -306,6 +318,13 @@ class _CommandQuoteProcessor(BlockProcessor):
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
         block = blocks.pop(0)
+        if (planned := self.state.next_planned()) is not None and block == planned.markdown:
+            # The plan's next block, as written: what the reading below would find and make.
+            self.state.locate(planned.markdown.split("\n", 1)[0])
+            self.state.blocks += 1
+            self.state.planned += 1
+            self._place(parent, f"dn-{self.state.blocks}", planned.html, planned.stand_in)
+            return None
         m = self.RE.search(block)
         assert m is not None  # test() saw a quote line
         before, quoted = block[: m.start()], block[m.start() :].lstrip("\n")
@@ -442,10 +461,13 @@ class _CommandQuoteProcessor(BlockProcessor):
             )
         else:
             html, shown = made.html, made.stand_in
-        if state.deferred is not None and shown is not None:
+        self._place(parent, block_id, html, shown)
+
+    def _place(self, parent: etree.Element, block_id: str, html: str, shown: str | None) -> None:
+        if self.state.deferred is not None and shown is not None:
             # Plugins parse every page's HTML: they get a light stand-in (what the search should
             # index), the written page the block.
-            state.deferred[block_id] = html
+            self.state.deferred[block_id] = html
             html = shown
         placeholder = self.parser.md.htmlStash.store(html)
         p = etree.SubElement(parent, "p")

@@ -255,7 +255,7 @@ def plan_blocks(k: knowledge.Knowledge, lines: list[str]) -> list[PlannedBlock]:
     seen: dict[str, str] = {}
     indexed: set[str] = set()
     plan = []
-    for n, texts in enumerate(command_blocks(lines, k)):
+    for n, (texts, start, end) in enumerate(command_blocks(lines, k)):
         try:
             commands = [parse_cached(text, k) for text in texts]
         except UnbalancedQuote:
@@ -263,17 +263,19 @@ def plan_blocks(k: knowledge.Knowledge, lines: list[str]) -> list[PlannedBlock]:
         if any(c.problems for c in commands):
             break
         html, shown = block_html(commands, f"dn-{n + 1}", seen, indexed)
-        plan.append(PlannedBlock(tuple(texts), html, shown))
+        plan.append(PlannedBlock(tuple(texts), html, shown, "\n".join(lines[start:end])))
     return plan
 
 
-def command_blocks(lines: list[str], k: knowledge.Knowledge) -> list[list[str]]:
+def command_blocks(lines: list[str], k: knowledge.Knowledge) -> list[tuple[list[str], int, int]]:
     """The texts the extension will parse, grouped in blocks as it groups them (consecutive command
-    lines of a quote), as far as the raw lines tell: a block it groups otherwise is made there."""
-    blocks: list[list[str]] = []
+    lines of a quote), as far as the raw lines tell: a block it groups otherwise is made there.
+    Each with the range of its lines."""
+    blocks: list[tuple[list[str], int, int]] = []
     i = 0
     follows = False  # the line before was a command's last line
     while i < len(lines):
+        start = i
         m = _QUOTED.match(lines[i])
         i += 1
         if m is None or detect.detect_cached(m.group(1), k).kind != detect.COMMAND:
@@ -286,9 +288,9 @@ def command_blocks(lines: list[str], k: knowledge.Knowledge) -> list[list[str]]:
                 break
             command.append(nxt.group(1).rstrip())
             i += 1
-        if not follows:
-            blocks.append([])
-        blocks[-1].append(detect.unescape_markdown("\n".join(command))[0])
+        texts, first = (blocks.pop()[:2]) if follows else ([], start)
+        texts.append(detect.unescape_markdown("\n".join(command))[0])
+        blocks.append((texts, first, i))
         follows = True
     return blocks
 
