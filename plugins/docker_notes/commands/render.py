@@ -171,11 +171,30 @@ def search_texts(commands: Sequence[Command]) -> list[str]:
     return [text for c in commands for text in rendered(c).search]
 
 
+# Typography the search index can do without. The stand-in that carries the text passes through
+# plugins that parse and re-write the page (glightbox), which turn `&#8230;` back into `…`: one such
+# character made Python hold the whole page at two bytes a character until the blocks went back in.
+_PLAIN = str.maketrans(
+    {
+        "…": "...",
+        "→": "->",
+        "←": "<-",
+        "—": "-",
+        "–": "-",
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+        "`": None,
+    }
+)
+
+
 def _search_text(command: ParsedCommand) -> tuple[str, ...]:
     return tuple(
         # An option's details are its parts: `-it` is `-i` and `-t`, each with its meaning.
-        " ".join((f"{t.explanation.title}:", t.explanation.text, *t.explanation.details)).replace(
-            "`", ""
+        " ".join((f"{t.explanation.title}:", t.explanation.text, *t.explanation.details)).translate(
+            _PLAIN
         )
         for t in command.tokens
         if t.role in _SEARCHED
