@@ -61,7 +61,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         if not prework.may_help(config.docs_dir, serving=self.command == "serve"):
             return
         try:
-            self.prework = Prework()
+            self.prework = Prework(self.commands.knowledge_files if self.commands else None)
         except OSError as e:  # no process can be started here: the build does it all
             log.debug("no second process (%s)", e)
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import itertools
 import json
 import os
@@ -38,10 +39,9 @@ import re
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
-
-from mkdocs.utils import meta
 
 from .commands import detect, knowledge
 from .commands.parse import parse_cached
@@ -51,7 +51,7 @@ from .images import Checker, DocsIndex, Entry, PageReport, line_offset
 
 MIN_PAGES = 50
 # Pages per answer: small at first, so that the first results come back early, then larger.
-CHUNKS = (4, 8, 16, 25)
+CHUNKS = (2, 4, 8, 16, 25)
 
 # A quote line as the author wrote it, at any depth and indentation (inside list items too).
 _QUOTED = re.compile(r"^[ \t]*>(?:[ ]?>)*[ ]?(.*)$")
@@ -139,15 +139,16 @@ _WORKER = "import sys; del sys.path[0]; from docker_notes.prework import main; m
 
 
 class Prework:
-    def __init__(self) -> None:
-        """Start the worker; it waits for its job (`start`)."""
+    def __init__(self, knowledge_files: list[str] | None = None) -> None:
+        """Start the worker; it loads the knowledge (when the job will have command blocks) and
+        waits for its job (`start`)."""
         self._plans: dict[str, tuple[PlannedBlock, ...]] = {}
         self._reports: dict[str, tuple[bytes, str, PageReport]] = {}
         self.plans_used = self.reports_used = 0
         self._answers: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         # Raises OSError when no process can be started (the caller builds without it).
         self._process = subprocess.Popen(
-            [sys.executable, "-c", _WORKER],
+            [sys.executable, "-c", _WORKER, json.dumps(knowledge_files)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -305,8 +306,29 @@ def check_images(
     return digest(markdown), page.url, report
 
 
+def mkdocs_front_matter() -> Callable[[str], tuple[str, dict[str, Any]]]:
+    """MkDocs' own front-matter split (`mkdocs.utils.meta.get_data`), so that the worker's texts
+    agree with the build's. Its module is loaded from its file: importing `mkdocs.utils` would
+    import click and importlib.metadata too, a fifth of the worker's start."""
+    try:
+        mkdocs = importlib.util.find_spec("mkdocs")
+        assert mkdocs is not None and mkdocs.origin is not None
+        path = os.path.join(os.path.dirname(mkdocs.origin), "utils", "meta.py")
+        spec = importlib.util.spec_from_file_location("_docker_notes_mkdocs_meta", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        get_data: Callable[[str], tuple[str, dict[str, Any]]] = module.get_data
+    except Exception:  # another layout: the usual import
+        from mkdocs.utils import meta
+
+        get_data = meta.get_data
+    return get_data
+
+
 def work(job: Job, out: IO[bytes]) -> None:
     """One pickled Answer per chunk of pages, written to `out`."""
+    get_data = mkdocs_front_matter()
     k = knowledge.load(job.knowledge) if job.knowledge is not None else None
     checker = None
     if (images := job.images) is not None:
@@ -337,7 +359,7 @@ def work(job: Job, out: IO[bytes]) -> None:
             except (OSError, UnicodeDecodeError):
                 continue  # the build reports it
             # MkDocs' own front-matter split, so that the texts agree with the build's.
-            markdown = meta.get_data(source)[0]
+            markdown = get_data(source)[0]
             if k is not None and (plan := plan_blocks(k, markdown.splitlines())):
                 plans[page.src_uri] = [tuple(block) for block in plan]
             if checker is not None:
@@ -349,7 +371,12 @@ def work(job: Job, out: IO[bytes]) -> None:
 
 
 def main() -> None:
-    """The worker: a Job (JSON) on stdin, Answers on stdout."""
+    """The worker: a Job (JSON) on stdin, Answers on stdout. The knowledge files named on the
+    command line are loaded while the build lists its files (work() finds them loaded)."""
+    preload = json.loads(sys.argv[1]) if len(sys.argv) > 1 else None
+    if preload is not None:
+        with contextlib.suppress(knowledge.KnowledgeError):  # work() fails on it, and says so
+            knowledge.load(preload)
     work(Job.from_json(json.load(sys.stdin)), sys.stdout.buffer)
 
 
