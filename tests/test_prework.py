@@ -305,3 +305,16 @@ def test_a_job_reaches_the_worker_whole() -> None:
     pages = [Page("a.md", "/docs/a.md", "a/"), Page("b/c.md", "/docs/b/c.md", "b/c/")]
     for job in (Job(pages, "/docs", ["k.yaml"], images), Job([], "/docs")):
         assert Job.from_json(json.loads(job.to_json())) == job
+
+
+def test_the_worker_splits_front_matter_as_mkdocs() -> None:
+    """It loads MkDocs' own meta.py from its file (not through mkdocs.utils, slow to import)."""
+    get_data = prework.mkdocs_front_matter()
+    assert get_data is not meta.get_data  # its own copy of the module
+    for text in (
+        "---\ntitle: A note\n---\n\n# Note\n",
+        "Title: A note\nTags: docker\n\n# Note\n",
+        "\n\n# Note without front matter\n> docker ps\n",
+        "---\nbroken: [yaml\n---\n# Note\n",
+    ):
+        assert get_data(text) == meta.get_data(text)
