@@ -188,6 +188,18 @@ class _State:
             return self.plan[self.planned]
         return None
 
+    def take_planned(self) -> tuple[str, PlannedBlock]:
+        """The next block's id, and the plan's block for it (see next_planned)."""
+        block = self.plan[self.planned]
+        self.blocks += 1
+        self.planned += 1
+        return f"dn-{self.blocks}", block
+
+    @property
+    def search_index(self) -> set[str] | None:
+        """The explanation texts the page's stand-ins hold so far; None without stand-ins."""
+        return None if self.deferred is None else self.indexed
+
     def in_plan(self, text: str) -> bool:
         return self.planned >= 0 and text in self.plan_texts
 
@@ -210,8 +222,7 @@ class _State:
         if self.planned > 0:
             for n, block in enumerate(self.plan[: self.planned]):
                 commands = [parse_cached(text, self.knowledge) for text in block.texts]
-                indexed = None if self.deferred is None else self.indexed
-                block_html(commands, f"dn-{n + 1}", self.seen, indexed)
+                block_html(commands, f"dn-{n + 1}", self.seen, self.search_index)
         self.planned = -1
 
     def resolve(self, command: Command | _Planned) -> Command:
@@ -321,9 +332,8 @@ class _CommandQuoteProcessor(BlockProcessor):
         if (planned := self.state.next_planned()) is not None and block == planned.markdown:
             # The plan's next block, as written: what the reading below would find and make.
             self.state.locate(planned.markdown.split("\n", 1)[0])
-            self.state.blocks += 1
-            self.state.planned += 1
-            self._place(parent, f"dn-{self.state.blocks}", planned.html, planned.stand_in)
+            block_id, planned = self.state.take_planned()
+            self._place(parent, block_id, planned.html, planned.stand_in)
             return None
         m = self.RE.search(block)
         assert m is not None  # test() saw a quote line
@@ -456,9 +466,7 @@ class _CommandQuoteProcessor(BlockProcessor):
         made = state.from_plan(parsed)
         if made is None:
             commands = [state.resolve(c) for c in parsed]
-            html, shown = block_html(
-                commands, block_id, state.seen, None if state.deferred is None else state.indexed
-            )
+            html, shown = block_html(commands, block_id, state.seen, state.search_index)
         else:
             html, shown = made.html, made.stand_in
         self._place(parent, block_id, html, shown)

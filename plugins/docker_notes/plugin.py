@@ -61,7 +61,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         if not prework.may_help(config.docs_dir, serving=self.command == "serve"):
             return
         try:
-            self.prework = Prework(self.commands.knowledge_files if self.commands else None)
+            self.prework = Prework(self._knowledge_files())
         except OSError as e:  # no process can be started here: the build does it all
             log.debug("no second process (%s)", e)
 
@@ -72,6 +72,10 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             self.images.on_files(files)
         self._start_prework(files, config)
         return files
+
+    def _knowledge_files(self) -> list[str] | None:
+        """The command blocks' knowledge files; None when the command blocks are off."""
+        return self.commands.knowledge_files if self.commands else None
 
     def _start_prework(self, files: Files, config: MkDocsConfig) -> None:
         if self.prework is None:
@@ -88,7 +92,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             Job(
                 pages,
                 docs_dir=config.docs_dir,
-                knowledge=self.commands.knowledge_files if self.commands else None,
+                knowledge=self._knowledge_files(),
                 images=self.images.job() if self.images else None,
             )
         )

@@ -58,14 +58,19 @@ _QUOTED = re.compile(r"^[ \t]*>(?:[ ]?>)*[ ]?(.*)$")
 _CONTINUED = re.compile(r"\\[ \t]*$")
 
 
+def _can_help(serving: bool) -> bool:
+    """Not under `mkdocs serve`, and with a second core."""
+    return not serving and (os.cpu_count() or 1) > 1
+
+
 def wanted(pages: int, serving: bool) -> bool:
-    return not serving and pages >= MIN_PAGES and (os.cpu_count() or 1) > 1
+    return _can_help(serving) and pages >= MIN_PAGES
 
 
 def may_help(docs_dir: str, serving: bool) -> bool:
     """Whether the site may have MIN_PAGES notes (MkDocs has not listed its files yet): counts
     Markdown files under docs_dir, stopping at MIN_PAGES. `wanted` decides once they are listed."""
-    if serving or (os.cpu_count() or 1) < 2:
+    if not _can_help(serving):
         return False
     found = 0
     for _, _, names in os.walk(docs_dir):
