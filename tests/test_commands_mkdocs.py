@@ -180,7 +180,7 @@ def test_fenced_blocks_are_annotated_only_when_asked(tmp_path: Path) -> None:
 
 
 def test_stand_ins_are_restored_even_after_a_minifier_unquoted_them() -> None:
-    from docker_notes.extension import restore_deferred, stand_in
+    from docker_notes.blocks import restore_deferred, stand_in
 
     page = "<nav>…</nav>" + stand_in("dn-1", "docker ps", "Lists containers") + "<p>after</p>"
     minified = page.replace('data-dn-block="dn-1"', "data-dn-block=dn-1")

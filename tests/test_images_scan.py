@@ -142,6 +142,9 @@ def test_not_an_image(text: str) -> None:
         "\\<img src=a.png>",  # `<` is not escapable: the backslash shows, the tag is HTML
         "> ```\n\n![](a.png)\n```",  # a fence does not outlive its blockquote
         "![a][undefined]\n\n[a]: a.png",  # then read as the shortcut `![a]`
+        # An unindented line ends the admonition, even after a list item in it: indented lines
+        # after it are code, not the admonition's.
+        "!!! note\n    x\n\n    * ![](a.png)\nlazy?\n\n    * ![](code.png)",
     ],
 )
 def test_an_image(text: str) -> None:

@@ -3,11 +3,13 @@ their images ahead of MkDocs, and the site and the messages come out exactly as 
 
 from __future__ import annotations
 
-import io
+import contextlib
 import json
 import logging
+import pickle
 import re
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
@@ -293,10 +295,16 @@ def test_a_failing_worker_leaves_the_work_to_the_build(tmp_path: Path) -> None:
 
 def test_only_framed_answers_are_read() -> None:
     """Anything else on the worker's output (a `sitecustomize` that prints) ends the reading."""
-    good = prework._frame(b"answer")
-    assert prework._read_frame(io.BytesIO(good + good)) == b"answer"
-    assert prework._read_frame(io.BytesIO(b"hello from sitecustomize\n" + good)) is None
-    assert prework._read_frame(io.BytesIO(good[:-1])) is None
+    answer = ({"a.md": [("docker ps",)]}, {})
+    good = prework._frame(pickle.dumps(answer))
+    received = bytearray(good + good + good[:-1] + bytes(100))
+    filled = 3 * len(good) - 1
+    assert prework._take_answers(received, filled) == ([answer, answer], len(good) - 1, True)
+    assert received[: len(good) - 1] == good[:-1]  # the third, to the front, waits for its end
+    received[len(good) - 1] = good[-1]
+    assert prework._take_answers(received, len(good)) == ([answer], 0, True)
+    received = bytearray(b"hello from sitecustomize\n" + good)
+    assert prework._take_answers(received, len(received)) == ([], len(received), False)
 
 
 def test_a_job_reaches_the_worker_whole() -> None:
@@ -318,3 +326,106 @@ def test_the_worker_splits_front_matter_as_mkdocs() -> None:
         "---\nbroken: [yaml\n---\n# Note\n",
     ):
         assert get_data(text) == meta.get_data(text)
+
+
+def test_the_worker_takes_a_note_without_front_matter_as_it_is() -> None:
+    """Only a note that may have front matter is split (MkDocs' meta.py imports YAML)."""
+    for text in (
+        "# Note\n> docker ps\n",
+        "# Note",
+        "",
+        "\n# Blank first line\n",
+        "   \nspaces only\n",
+        "Title: A note\n\n# Note\n",
+        "  key-1: value\n# Note\n",
+        "---\ntitle: A note\n---\n\n# Note\n",
+        "----\nnot front matter\n",
+        "Docker: a line that looks like a key\n\n> docker ps\n",
+        "A line: then text\n",
+    ):
+        assert prework.markdown_of(text) == meta.get_data(text)[0], text
+
+
+def cli_build(project: Path) -> None:
+    """`mkdocs build` through MkDocs' own command line, in-process; its logging set-up undone."""
+    from mkdocs.__main__ import cli
+
+    logger = logging.getLogger("mkdocs")
+    saved = logger.handlers[:], logger.propagate, logger.level
+    try:
+        cli.main(["build", "-q", "-f", str(project / "mkdocs.yml")], standalone_mode=False)
+    finally:
+        logger.handlers[:], logger.propagate, logger.level = saved
+
+
+def record_workers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What happens to second processes, and when the configuration is read, in order."""
+    from docker_notes.plugin import DockerNotesPlugin
+
+    events: list[str] = []
+    init, start, close = Prework.__init__, Prework.start, Prework.close
+    on_config = DockerNotesPlugin.on_config
+
+    def spy(name: str, method: Any) -> Any:
+        def spied(self: Any, *args: Any, **kwargs: Any) -> Any:
+            events.append(name)
+            return method(self, *args, **kwargs)
+
+        return spied
+
+    monkeypatch.setattr(Prework, "__init__", spy("spawn", init))
+    monkeypatch.setattr(Prework, "start", spy("job", start))
+    monkeypatch.setattr(Prework, "close", spy("close", close))
+    monkeypatch.setattr(DockerNotesPlugin, "on_config", spy("on_config", on_config))
+    return events
+
+
+def test_mkdocs_build_starts_the_second_process_once_the_plugin_options_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python starts and imports the plugin while MkDocs reads the rest of the configuration:
+    the worker is ready for MkDocs' first pages."""
+    events = record_workers(monkeypatch)
+    project = make_site(tmp_path, parallel=True)
+    cli_build(project)  # its messages go to MkDocs' own handler
+    assert events == ["spawn", "on_config", "job", "close"]
+    assert len(list((project / "site").rglob("note*/index.html"))) == MIN_PAGES + 10
+
+
+def test_a_second_process_started_for_docs_is_left_when_the_notes_are_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = record_workers(monkeypatch)
+    project = make_site(tmp_path, parallel=True)  # many notes in docs/
+    (project / "notes").mkdir()
+    (project / "notes" / "index.md").write_text("> docker ps\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text() + "docs_dir: notes\n")
+    cli_build(project)
+    # Started for docs/, closed once the configuration says notes/: too few notes there.
+    assert events == ["spawn", "on_config", "close"]
+    assert 'class="dn-cmd"' in (project / "site" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", ["serve", None])
+def test_no_second_process_starts_before_on_config_but_for_a_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str | None
+) -> None:
+    """`mkdocs serve` never uses one; MkDocs run from Python tells its command at on_startup."""
+    import click
+
+    from docker_notes.plugin import DockerNotesPlugin
+
+    events = record_workers(monkeypatch)
+    project = make_site(tmp_path, parallel=True)
+    plugin = DockerNotesPlugin()
+    with contextlib.ExitStack() as stack:
+        if command:
+            stack.enter_context(click.Context(click.Command(command), info_name=command))
+        assert plugin.load_config({}, str(project / "mkdocs.yml")) == ([], [])
+    assert events == []
+    with click.Context(click.Command("build"), info_name="build"):
+        plugin.load_config({}, str(project / "mkdocs.yml"))
+    assert events == ["spawn"]
+    assert plugin._early is not None
+    plugin._early[0].close()

@@ -15,24 +15,23 @@ Problems (an unknown option, `Docker run` capitalised, an unclosed quote) are re
 
 from __future__ import annotations
 
-import functools
 import itertools
 import logging
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any, NamedTuple
 
 from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.preprocessors import Preprocessor
 
+from .blocks import PlannedBlock, block_html
 from .commands import detect, knowledge
 from .commands.model import INFO, WARNING, ParsedCommand, Problem
 from .commands.parse import parse_cached
-from .commands.render import Command, ascii_html, render_block, search_texts
+from .commands.render import Command
 from .commands.tokens import UnbalancedQuote
 
 log = logging.getLogger("docker_notes")
@@ -90,6 +89,7 @@ class DockerCommandsExtension(Extension):
         self.plan: Sequence[PlannedBlock] = ()
         self.lines_before: Callable[[], int] | None = None
         self._knowledge: knowledge.Knowledge | None = None
+        self._quote_hint: re.Pattern[str] | None = None
 
     @property
     def knowledge(self) -> knowledge.Knowledge:
@@ -130,24 +130,18 @@ class DockerCommandsExtension(Extension):
         md.preprocessors.register(_SourceCapture(md, state), "docker_notes_source", 1000)
         # Above blockquote (20), below indented code (80) so code is never taken for a quote.
         md.parser.blockprocessors.register(
-            _CommandQuoteProcessor(md.parser, state), "docker_notes", 21
+            _CommandQuoteProcessor(md.parser, state, self.quote_hint), "docker_notes", 21
         )
 
-
-class PlannedBlock(NamedTuple):
-    """A block made ahead for a page (prework.py): the commands' texts, its HTML, its stand-in,
-    and the Markdown block it was made from.
-
-    It is what this extension makes for the same commands at the same place on the page: the HTML
-    of a block depends only on its commands, its number and the blocks before it on the page. A
-    Markdown block that is, character for character, `markdown` holds those commands and nothing
-    else, so it needs no reading at all.
-    """
-
-    texts: tuple[str, ...]
-    html: str
-    stand_in: str | None
-    markdown: str = ""
+    @property
+    def quote_hint(self) -> re.Pattern[str]:
+        """A cheap first look at a block: some quote line mentions a known program (any case)."""
+        if self._quote_hint is None:
+            names = "|".join(re.escape(name) for name in self.knowledge.programs)
+            self._quote_hint = re.compile(
+                r"(?im)^[ ]{0,3}>.*?(?<![\w-])(?:" + names + r")(?![\w-])"
+            )
+        return self._quote_hint
 
 
 class _Planned(NamedTuple):
@@ -250,6 +244,15 @@ class _State:
             self.cursor = found[0]
         return found[0] + 1, found[1] + 1
 
+    def locate_planned(self, block: PlannedBlock) -> None:
+        """`locate` the planned block's first line, at the line of the note the worker found it
+        on when the note still has it there."""
+        first = block.markdown.split("\n", 1)[0]
+        if 0 <= block.line < len(self.raw_lines) and self.raw_lines[block.line] == first:
+            self.cursor = max(self.cursor, block.line)
+        else:
+            self.locate(first)
+
     def as_written(self, text: str) -> str:
         """The line as the author wrote it: Python-Markdown expands tabs, a command keeps them."""
         if not self.tabs:
@@ -299,20 +302,13 @@ class _Group:
     prose: list[str] = field(default_factory=list)
 
 
-@functools.lru_cache(maxsize=8)
-def _hint(programs: tuple[str, ...]) -> re.Pattern[str]:
-    """A cheap first look at a block: some quote line mentions a known program (any case)."""
-    names = "|".join(re.escape(name) for name in programs)
-    return re.compile(r"(?im)^[ ]{0,3}>.*?(?<![\w-])(?:" + names + r")(?![\w-])")
-
-
 class _CommandQuoteProcessor(BlockProcessor):
     RE = re.compile(r"(^|\n)[ ]{0,3}>[ ]?(.*)")
 
-    def __init__(self, parser: Any, state: _State) -> None:
+    def __init__(self, parser: Any, state: _State, hint: re.Pattern[str]) -> None:
         super().__init__(parser)
         self.state = state
-        self._hint = _hint(tuple(state.knowledge.programs))
+        self._hint = hint
 
     def test(self, parent: etree.Element, block: str) -> bool:
         if (planned := self.state.next_planned()) is not None and block == planned.markdown:
@@ -331,7 +327,7 @@ class _CommandQuoteProcessor(BlockProcessor):
         block = blocks.pop(0)
         if (planned := self.state.next_planned()) is not None and block == planned.markdown:
             # The plan's next block, as written: what the reading below would find and make.
-            self.state.locate(planned.markdown.split("\n", 1)[0])
+            self.state.locate_planned(planned)
             block_id, planned = self.state.take_planned()
             self._place(parent, block_id, planned.html, planned.stand_in)
             return None
@@ -539,62 +535,6 @@ class _CommandQuoteProcessor(BlockProcessor):
                 return
             offset -= len(line) + 1
         self.state.report_at(lines[-1], len(lines[-1]), message, fix, level)
-
-
-# The stand-in is a block element (Markdown leaves it out of paragraphs, HTML parsers keep it
-# whole) without comments (minifiers drop them, and may unquote attributes); it holds no <div>,
-# and its text is escaped, so the first `</div>` after it opens is its end.
-_STAND_IN = "<div data-dn-block="
-_STAND_IN_START = re.compile(r"""<div data-dn-block=["']?(dn-\d+)["']?>""")
-_END = "</div>"
-
-
-def block_html(
-    commands: Sequence[Command], block_id: str, seen: dict[str, str], indexed: set[str] | None
-) -> tuple[str, str | None]:
-    """The block, and with `indexed` (the explanation texts the page's stand-ins hold so far) its
-    stand-in: search plugins parse every page's HTML, so they get the commands and each
-    explanation's text once per page, and the written page gets the block."""
-    html = render_block(commands, block_id, seen)
-    if indexed is None:
-        return html, None
-    texts = [t for t in dict.fromkeys(search_texts(commands)) if t not in indexed]
-    indexed.update(texts)
-    return html, stand_in(block_id, "\n".join(c.copy_text for c in commands), " ".join(texts))
-
-
-def stand_in(block_id: str, commands: str, text: str) -> str:
-    """What a search plugin indexes of a block: few elements (a search plugin's parser spends
-    its time on elements), the commands as code, then the explanations' text."""
-    more = f" {ascii_html(escape(text, quote=False))}" if text else ""
-    return f'{_STAND_IN}"{block_id}"><code>{escape(commands, quote=False)}</code>{more}{_END}'
-
-
-def restore_deferred(page_html: str, deferred: dict[str, str]) -> tuple[str, list[str]]:
-    """Put each block given in place of the stand-in of the same id; also return the ids not
-    found. Other stand-ins are left as they are."""
-    if not deferred:
-        return page_html, []
-    found: set[str] = set()
-    parts: list[str] = []
-    done = 0
-    # Plain finds: a themed page is mostly navigation, and a regex with `.*?` over each stand-in's
-    # text cost 0.1 ms a page.
-    while (start := page_html.find(_STAND_IN, done)) >= 0:
-        m = _STAND_IN_START.match(page_html, start)
-        end = page_html.find(_END, m.end()) if m else -1
-        if m is None or end < 0:
-            parts.append(page_html[done : start + len(_STAND_IN)])
-            done = start + len(_STAND_IN)
-            continue
-        if (replacement := deferred.get(m[1])) is None:
-            replacement = page_html[start : end + len(_END)]
-        else:
-            found.add(m[1])
-        parts += (page_html[done:start], replacement)
-        done = end + len(_END)
-    parts.append(page_html[done:])
-    return "".join(parts), sorted(set(deferred) - found)
 
 
 def makeExtension(**kwargs: Any) -> DockerCommandsExtension:

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from .blocks import restore_deferred
 from .commands import knowledge
-from .extension import Diagnostic, DockerCommandsExtension, restore_deferred
+from .extension import Diagnostic, DockerCommandsExtension
 from .fences import superfences_entries
 from .images import line_offset
 

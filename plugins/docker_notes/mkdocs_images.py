@@ -22,6 +22,7 @@ from .images import (
     PageReport,
     levels_with,
     line_offset,
+    may_have_front_matter,
 )
 from .images.files import display_path
 from .images.page import rewrite
@@ -184,11 +185,6 @@ class ImageChecks:
             self.log.info(str(finding))
 
 
-# What MkDocs' `meta.get_data` may take off a note's start: YAML front matter (`---`), a blank
-# line, or MultiMarkdown meta (`Key: value`).
-_MAY_STRIP = re.compile(r"---|[ ]{0,3}[A-Za-z0-9_-]+:")
-
-
 def _front_lines(page: Page, markdown: str, index: DocsIndex) -> int:
     """Lines of the page's file before `markdown`: front matter, and blank lines MkDocs drops.
 
@@ -206,7 +202,7 @@ def _front_lines(page: Page, markdown: str, index: DocsIndex) -> int:
         with open(fd, "rb") as f:
             head = f.read(256).removeprefix(b"\xef\xbb\xbf")
             first = re.split(r"\r\n|\r|\n", head.decode("utf-8", "replace"), maxsplit=1)[0]
-            if first.strip() and not _MAY_STRIP.match(first):
+            if not may_have_front_matter(first):
                 return 0
             f.seek(0)
             raw = f.read().decode("utf-8-sig")

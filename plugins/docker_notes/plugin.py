@@ -8,8 +8,10 @@ second process, on large builds.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+import os
+from typing import TYPE_CHECKING, Any, Literal
 
+import click
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from . import prework
@@ -19,6 +21,7 @@ from .mkdocs_images import ImageChecks
 from .prework import Job, Prework
 
 if TYPE_CHECKING:
+    from mkdocs.config.base import ConfigErrors, ConfigWarnings
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
@@ -35,6 +38,30 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         self.commands: CommandBlocks | None = None
         self.images: ImageChecks | None = None
         self.prework: Prework | None = None
+        # A second process started before on_config, and the docs folder it was started for.
+        self._early: tuple[Prework, str] | None = None
+
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[ConfigErrors, ConfigWarnings]:
+        errors, warnings = super().load_config(options, config_file_path)
+        if not errors:
+            self._spawn_prework_early(config_file_path)
+        return errors, warnings
+
+    def _spawn_prework_early(self, config_file_path: str | None) -> None:
+        """On `mkdocs build` of a large site with its notes in the usual `docs/`, start the second
+        process as soon as this plugin's options are read: Python has then started and imported the
+        plugin by the time MkDocs renders its first pages, which it would otherwise do itself.
+        on_config keeps it only if the build turns out to be what it was started for."""
+        if _cli_command() not in ("build", "gh-deploy") or not config_file_path:
+            return
+        docs_dir = os.path.join(os.path.dirname(config_file_path), "docs")
+        knowledge = [str(p) for p in self.config.commands.knowledge]
+        if started := self._new_prework(
+            docs_dir, knowledge if self.config.commands.enabled else None
+        ):
+            self._early = (started, docs_dir)
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -51,19 +78,30 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             self.images = ImageChecks(
                 self.config.images, config, log, serving=self.command == "serve"
             )
-        self._spawn_prework(config)
+        early, self._early = self._early, None
+        if early and self.command != "serve" and _same_dir(early[1], config.docs_dir):
+            self.prework = early[0]
+        else:
+            if early:
+                early[0].close()
+            # Started now, Python starts while MkDocs lists the files.
+            self.prework = self._new_prework(config.docs_dir, self._knowledge_files())
         return config
 
-    def _spawn_prework(self, config: MkDocsConfig) -> None:
-        """Start the second process now: it starts Python while MkDocs lists the files."""
-        if not (self.commands or self.images) or not self.config.parallel:
-            return
-        if not prework.may_help(config.docs_dir, serving=self.command == "serve"):
-            return
+    def _new_prework(self, docs_dir: str, knowledge: list[str] | None) -> Prework | None:
+        """A second process for a build of docs_dir, if it may help (see prework.py)."""
+        config = self.config
+        if not config.enabled or not config.parallel:
+            return None
+        if not (config.commands.enabled or config.images.enabled):
+            return None
+        if not prework.may_help(docs_dir, serving=self.command == "serve"):
+            return None
         try:
-            self.prework = Prework(self._knowledge_files())
+            return Prework(knowledge)
         except OSError as e:  # no process can be started here: the build does it all
             log.debug("no second process (%s)", e)
+            return None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.commands:
@@ -159,3 +197,14 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         if failed := self.prework.close():
             log.debug("the second process failed (exit status %d)", failed)
         self.prework = None
+
+
+def _cli_command() -> str | None:
+    """The `mkdocs` command being run (build, serve, …), before on_startup tells it; None when
+    MkDocs is not run from its command line."""
+    context = click.get_current_context(silent=True)
+    return context.info_name if context is not None else None
+
+
+def _same_dir(a: str, b: str) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)

@@ -8,7 +8,7 @@ not reached yet is simply done in place, so the pages and messages come out the 
 only sooner.
 
 - A page's blocks are used while the blocks the extension finds are, one by one from the top of the
-  page, the same commands as the worker's (extension.py, `PlannedBlock`); from the first that is
+  page, the same commands as the worker's (blocks.py, `PlannedBlock`); from the first that is
   not, the build makes the rest. A block with a problem ends the worker's plan of a page: the build
   reports it with the note's line.
 - An image report is used only if the page's Markdown is, byte for byte, what the worker checked,
@@ -28,26 +28,28 @@ dies, the build does everything itself.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import itertools
 import json
 import os
 import pickle
-import queue
 import re
+import select
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from .blocks import PlannedBlock, block_html
 from .commands import detect, knowledge
 from .commands.parse import parse_cached
 from .commands.tokens import UnbalancedQuote
-from .extension import PlannedBlock, block_html
-from .images import Checker, DocsIndex, Entry, PageReport, line_offset
+from .images import Checker, DocsIndex, Entry, PageReport, line_offset, may_have_front_matter
 
 MIN_PAGES = 50
 # Pages per answer: small at first, so that the first results come back early, then larger.
@@ -59,8 +61,9 @@ _CONTINUED = re.compile(r"\\[ \t]*$")
 
 
 def _can_help(serving: bool) -> bool:
-    """Not under `mkdocs serve`, and with a second core."""
-    return not serving and (os.cpu_count() or 1) > 1
+    """Not under `mkdocs serve`, with a second core, and where the build can look at the worker's
+    answers without waiting for them (POSIX pipes)."""
+    return not serving and (os.cpu_count() or 1) > 1 and os.name == "posix"
 
 
 def wanted(pages: int, serving: bool) -> bool:
@@ -150,7 +153,7 @@ class Prework:
         self._plans: dict[str, tuple[PlannedBlock, ...]] = {}
         self._reports: dict[str, tuple[bytes, str, PageReport]] = {}
         self.plans_used = self.reports_used = 0
-        self._answers: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        self.started = False
         # Raises OSError when no process can be started (the caller builds without it).
         self._process = subprocess.Popen(
             [sys.executable, "-c", _WORKER, json.dumps(knowledge_files)],
@@ -158,16 +161,25 @@ class Prework:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        self._receiver = threading.Thread(target=self._receive, daemon=True)
-
-    @property
-    def started(self) -> bool:
-        return self._receiver.ident is not None
+        assert self._process.stdin is not None and self._process.stdout is not None
+        for pipe in (self._process.stdin, self._process.stdout):
+            _widen(pipe.fileno())
+        # The answers are read by the build between its pages, without waiting: a thread reading
+        # them would wait for the interpreter lock at every read, a few milliseconds each time.
+        self._answers = self._process.stdout.fileno()
+        try:
+            os.set_blocking(self._answers, False)
+        except OSError:
+            self.close()
+            raise
+        self._received = bytearray(_READ_SIZE)
+        self._filled = 0  # bytes of _received read from the worker
+        self._ended = False  # the worker's output has ended, or is not answers
 
     def start(self, job: Job) -> None:
-        # Threads, so that neither a full pipe nor a slow worker ever blocks the build.
+        # A thread, so that neither a full pipe nor a slow worker ever blocks the build.
         threading.Thread(target=self._send, args=(job.to_json(),), daemon=True).start()
-        self._receiver.start()
+        self.started = True
 
     def _send(self, request: bytes) -> None:
         stdin = self._process.stdin
@@ -176,23 +188,30 @@ class Prework:
         with contextlib.suppress(OSError), stdin:
             stdin.write(request)
 
-    def _receive(self) -> None:
-        stdout = self._process.stdout
-        assert stdout is not None
-        try:
-            while (answer := _read_frame(stdout)) is not None:
-                self._answers.put(answer)
-        except (OSError, ValueError):
-            pass  # closed by close(): the build is over
+    def _read(self) -> None:
+        """Take what the worker has written so far, into one buffer kept for the whole build
+        (a new one for each read is fresh memory to map, for megabytes of answers)."""
+        while not self._ended:
+            if self._filled == len(self._received):
+                self._received += bytes(len(self._received))
+            with memoryview(self._received) as free:
+                try:
+                    size = os.readv(self._answers, [free[self._filled :]])
+                except BlockingIOError:
+                    return
+                except OSError:
+                    size = 0
+            self._filled += size
+            self._ended = size == 0
 
     def collect(self) -> None:
         """Take in what the worker has finished; never waits for it."""
-        while True:
-            try:
-                answer: Answer = pickle.loads(self._answers.get_nowait())
-            except queue.Empty:
-                return
-            plans, reports = answer
+        if not self.started:
+            return
+        self._read()
+        answers, self._filled, framed = _take_answers(self._received, self._filled)
+        self._ended |= not framed  # not answers: the rest is done by the build
+        for plans, reports in answers:
             for src_uri, blocks in plans.items():
                 self._plans[src_uri] = tuple(PlannedBlock(*block) for block in blocks)
             self._reports.update(reports)
@@ -214,42 +233,66 @@ class Prework:
 
     def wait(self, timeout: float) -> bool:
         """Wait until the worker has sent all its answers; True if it has."""
-        self._receiver.join(timeout)
-        return not self._receiver.is_alive()
+        deadline = time.monotonic() + timeout
+        while self.started and not self._ended:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            select.select([self._answers], [], [], left)
+            self._read()
+        return self._ended
 
     def close(self) -> int | None:
         """Stop the worker; its exit status if it had failed (the build then did its work)."""
         failed = self._process.poll() or None
         self._process.kill()
         self._process.wait()
-        if self.started:
-            self._receiver.join(timeout=5)  # it reads to the end of the pipe, now closed
-        elif self._process.stdin is not None:
+        if not self.started and self._process.stdin is not None:
             self._process.stdin.close()  # no thread is writing to it
         if self._process.stdout is not None:
             self._process.stdout.close()
         return failed
 
 
+def _widen(fd: int) -> None:
+    """Let a pipe hold a megabyte where the system allows it (Linux), not 64 KiB: the worker is
+    rarely held up by a full pipe, nor the job's sender."""
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        import fcntl  # POSIX
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _READ_SIZE)
+
+
 # Each answer is framed by a mark and its size: anything else on the worker's output (a
 # `sitecustomize` that prints) ends the reading instead of being taken for an answer.
 _MARK = b"docker-notes\n"
+_HEADER = len(_MARK) + 8
 _MAX_FRAME = 1 << 30
+_READ_SIZE = 1 << 20
 
 
 def _frame(data: bytes) -> bytes:
     return _MARK + len(data).to_bytes(8, "big") + data
 
 
-def _read_frame(stream: IO[bytes]) -> bytes | None:
-    header = stream.read(len(_MARK) + 8)
-    if len(header) < len(_MARK) + 8 or not header.startswith(_MARK):
-        return None
-    size = int.from_bytes(header[len(_MARK) :], "big")
-    if size > _MAX_FRAME:
-        return None
-    data = stream.read(size)
-    return data if len(data) == size else None
+def _take_answers(received: bytearray, filled: int) -> tuple[list[Answer], int, bool]:
+    """The whole answers among the first `filled` bytes of `received`, taken out of it: what
+    follows them (the start of the next one) moves to the front, and its size is returned. And
+    False if what follows them is not an answer."""
+    answers: list[Answer] = []
+    done, framed = 0, True
+    with memoryview(received) as view:
+        while filled - done >= _HEADER:
+            size = int.from_bytes(view[done + len(_MARK) : done + _HEADER], "big")
+            if view[done : done + len(_MARK)] != _MARK or size > _MAX_FRAME:
+                framed = False
+                break
+            if filled - done - _HEADER < size:
+                break  # the rest of it is still on its way
+            answers.append(pickle.loads(view[done + _HEADER : done + _HEADER + size]))
+            done += _HEADER + size
+        view[: filled - done] = view[done:filled]
+    return answers, filled - done, framed
 
 
 # --- the worker ---------------------------------------------------------------------------------
@@ -269,7 +312,7 @@ def plan_blocks(k: knowledge.Knowledge, lines: list[str]) -> list[PlannedBlock]:
         if any(c.problems for c in commands):
             break
         html, shown = block_html(commands, f"dn-{n + 1}", seen, indexed)
-        plan.append(PlannedBlock(tuple(texts), html, shown, "\n".join(lines[start:end])))
+        plan.append(PlannedBlock(tuple(texts), html, shown, "\n".join(lines[start:end]), start))
     return plan
 
 
@@ -311,6 +354,7 @@ def check_images(
     return digest(markdown), page.url, report
 
 
+@functools.cache
 def mkdocs_front_matter() -> Callable[[str], tuple[str, dict[str, Any]]]:
     """MkDocs' own front-matter split (`mkdocs.utils.meta.get_data`), so that the worker's texts
     agree with the build's. Its module is loaded from its file: importing `mkdocs.utils` would
@@ -331,9 +375,17 @@ def mkdocs_front_matter() -> Callable[[str], tuple[str, dict[str, Any]]]:
     return get_data
 
 
+def markdown_of(source: str) -> str:
+    """The Markdown MkDocs renders of a note: MkDocs' own front-matter split, so that the texts
+    agree with the build's, loaded with YAML once a note may have front matter."""
+    end = source.find("\n")
+    if may_have_front_matter(source if end < 0 else source[:end]):
+        return mkdocs_front_matter()(source)[0]
+    return source
+
+
 def work(job: Job, out: IO[bytes]) -> None:
     """One pickled Answer per chunk of pages, written to `out`."""
-    get_data = mkdocs_front_matter()
     k = knowledge.load(job.knowledge) if job.knowledge is not None else None
     checker = None
     if (images := job.images) is not None:
@@ -363,8 +415,7 @@ def work(job: Job, out: IO[bytes]) -> None:
                     source = f.read()
             except (OSError, UnicodeDecodeError):
                 continue  # the build reports it
-            # MkDocs' own front-matter split, so that the texts agree with the build's.
-            markdown = get_data(source)[0]
+            markdown = markdown_of(source)
             if k is not None and (plan := plan_blocks(k, markdown.splitlines())):
                 plans[page.src_uri] = [tuple(block) for block in plan]
             if checker is not None:

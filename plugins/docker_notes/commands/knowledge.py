@@ -18,12 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "knowledge"
-
-# libyaml is ~10x faster; the pure-Python loader gives the same result.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Value types from `--help` and the structure kind they imply when a file names none.
 _KIND_BY_VALUE = {
@@ -262,8 +257,13 @@ def read_document(path: Path) -> dict[str, Any]:
 
 
 def parse_document(text: str, source: str = "<knowledge>") -> dict[str, Any]:
+    # Imported here: a build that finds the knowledge in its cache (prework's worker) needs none.
+    import yaml
+
+    # libyaml is ~10x faster; the pure-Python loader gives the same result.
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as e:
         raise KnowledgeError(f"Knowledge file '{source}' is not valid YAML: {e}") from None
     if data is None:

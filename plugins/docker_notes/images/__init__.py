@@ -8,7 +8,7 @@ from .check import Checker, ImgAction, PageReport
 from .files import DocsIndex, Entry
 from .findings import DEFAULT_LEVELS, KINDS, Finding, Level, levels_with
 from .scan import ImageRef, Scan, scan
-from .source import line_offset, split_front_matter
+from .source import line_offset, may_have_front_matter, split_front_matter
 
 __all__ = [
     "DEFAULT_LEVELS",
@@ -24,6 +24,7 @@ __all__ = [
     "Scan",
     "levels_with",
     "line_offset",
+    "may_have_front_matter",
     "scan",
     "split_front_matter",
 ]

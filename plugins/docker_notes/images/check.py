@@ -179,7 +179,8 @@ class Checker:
         self.references += report.references
         self.remote += report.remote
         self.referenced |= report.referenced
-        self.counts.update(f.level for f in report.findings)
+        for finding in report.findings:
+            self.counts[finding.level] += 1
 
     def mark_referenced(self, uri: str) -> None:
         """A docs-relative path used outside the pages (mkdocs.yml's logo, favicon, …)."""

@@ -439,11 +439,14 @@ def _mask_blocks(text: str) -> str:
             while containers and containers[-1][0] > indent:
                 containers.pop()
             in_container = False
-        if containers and not containers[-1][1] and indent < containers[-1][0]:
-            # A line less indented than an admonition's content ends it and starts a block.
-            while containers and not containers[-1][1] and indent < containers[-1][0]:
-                containers.pop()
-            block_start = True
+        for k, (content, lazy) in enumerate(containers):
+            if not lazy and indent < content:
+                # A line less indented than an admonition's content ends it and starts a block,
+                # with what it holds: a list item in it is not continued lazily (the admonition
+                # takes its indented lines first).
+                del containers[k:]
+                block_start = True
+                break
         if block_start:
             # A list item starts a container only at the start of a block (or in a list); within
             # a paragraph, `* text` is text. An admonition or a definition may start anywhere.

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
 # MkDocs' own front matter rules (`mkdocs.utils.meta.get_data`): YAML between `---` lines when it
 # parses to a mapping, else MultiMarkdown `Key: value` lines up to the first blank line; the body
 # then loses its leading blank lines.
@@ -13,15 +11,26 @@ import yaml
 _YAML = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _META = re.compile(r"^[ ]{0,3}[A-Za-z0-9_-]+:\s*.*")
 _META_MORE = re.compile(r"^(?:[ ]{4}|\t)")
-# As MkDocs: the C loader when PyYAML has it (ten times faster on a thousand notes).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# What `get_data` may take off a note's start: YAML front matter (`---`), a blank line, or
+# MultiMarkdown meta (`Key: value`).
+_MAY_STRIP = re.compile(r"---|[ ]{0,3}[A-Za-z0-9_-]+:")
+
+
+def may_have_front_matter(first_line: str) -> bool:
+    """Whether MkDocs may take anything off a note that starts with this line: if not, the
+    Markdown it renders is the file as written (with universal newlines)."""
+    return not first_line.strip() or bool(_MAY_STRIP.match(first_line))
 
 
 def split_front_matter(text: str) -> tuple[str, int]:
     """The Markdown body MkDocs renders, and the number of lines before it in `text`."""
     if m := _YAML.match(text):
+        import yaml  # here: most notes have no front matter
+
+        # As MkDocs: the C loader when PyYAML has it (ten times faster on a thousand notes).
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
-            data = yaml.load(m[1], Loader=_LOADER)  # a safe loader
+            data = yaml.load(m[1], Loader=loader)  # a safe loader
         except yaml.YAMLError:
             data = None
         body = text[m.end() :].lstrip("\n") if isinstance(data, dict) else text

@@ -1,0 +1,88 @@
+"""A command block as a page carries it: its HTML, and the light stand-in that plugins parsing every
+page (search, glightbox) get in its place until the page is written; and a block made ahead.
+
+No Markdown here: the extension (extension.py) and the second process (prework.py) both make
+blocks with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from html import escape
+from typing import NamedTuple
+
+from .commands.render import Command, ascii_html, render_block, search_texts
+
+
+class PlannedBlock(NamedTuple):
+    """A block made ahead for a page (prework.py): the commands' texts, its HTML, its stand-in,
+    and the Markdown block it was made from.
+
+    It is what this extension makes for the same commands at the same place on the page: the HTML
+    of a block depends only on its commands, its number and the blocks before it on the page. A
+    Markdown block that is, character for character, `markdown` holds those commands and nothing
+    else, so it needs no reading at all.
+    """
+
+    texts: tuple[str, ...]
+    html: str
+    stand_in: str | None
+    markdown: str = ""
+    line: int = -1  # of the note's Markdown, where `markdown` starts (0-based)
+
+
+# The stand-in is a block element (Markdown leaves it out of paragraphs, HTML parsers keep it
+# whole) without comments (minifiers drop them, and may unquote attributes); it holds no <div>,
+# and its text is escaped, so the first `</div>` after it opens is its end.
+_STAND_IN = "<div data-dn-block="
+_STAND_IN_START = re.compile(r"""<div data-dn-block=["']?(dn-\d+)["']?>""")
+_END = "</div>"
+
+
+def block_html(
+    commands: Sequence[Command], block_id: str, seen: dict[str, str], indexed: set[str] | None
+) -> tuple[str, str | None]:
+    """The block, and with `indexed` (the explanation texts the page's stand-ins hold so far) its
+    stand-in: search plugins parse every page's HTML, so they get the commands and each
+    explanation's text once per page, and the written page gets the block."""
+    html = render_block(commands, block_id, seen)
+    if indexed is None:
+        return html, None
+    texts = [t for t in dict.fromkeys(search_texts(commands)) if t not in indexed]
+    indexed.update(texts)
+    return html, stand_in(block_id, "\n".join(c.copy_text for c in commands), " ".join(texts))
+
+
+def stand_in(block_id: str, commands: str, text: str) -> str:
+    """What a search plugin indexes of a block: few elements (a search plugin's parser spends
+    its time on elements), the commands as code, then the explanations' text."""
+    more = f" {ascii_html(escape(text, quote=False))}" if text else ""
+    return f'{_STAND_IN}"{block_id}"><code>{escape(commands, quote=False)}</code>{more}{_END}'
+
+
+def restore_deferred(page_html: str, deferred: dict[str, str]) -> tuple[str, list[str]]:
+    """Put each block given in place of the stand-in of the same id; also return the ids not
+    found. Other stand-ins are left as they are."""
+    if not deferred:
+        return page_html, []
+    found: set[str] = set()
+    parts: list[str] = []
+    done = 0
+    # Plain finds: a themed page is mostly navigation, and a regex with `.*?` over each stand-in's
+    # text cost 0.1 ms a page.
+    while (start := page_html.find(_STAND_IN, done)) >= 0:
+        m = _STAND_IN_START.match(page_html, start)
+        end = page_html.find(_END, m.end()) if m else -1
+        if m is None or end < 0:
+            parts.append(page_html[done : start + len(_STAND_IN)])
+            done = start + len(_STAND_IN)
+            continue
+        if (replacement := deferred.get(m[1])) is None:
+            replacement = page_html[start : end + len(_END)]
+        else:
+            found.add(m[1])
+        parts += (page_html[done:start], replacement)
+        done = end + len(_END)
+    parts.append(page_html[done:])
+    return "".join(parts), sorted(set(deferred) - found)
