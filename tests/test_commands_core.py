@@ -370,6 +370,30 @@ programs:
     assert not parse("docker run ubuntu").tokens[1].explanation.text.startswith("Our own")
 
 
+def test_the_cached_knowledge_is_the_knowledge_of_its_files(
+    tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache (the user's cache folder) loads each command when it is first looked up."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    knowledge._load_cached.cache_clear()
+    try:
+        built = knowledge.load()  # from the YAML files, and kept in the cache
+        assert len(list(tmp_path.glob("docker-notes/knowledge-*.pickle"))) == 1  # type: ignore[attr-defined]
+        knowledge._load_cached.cache_clear()
+        cached = knowledge.load()
+    finally:
+        knowledge._load_cached.cache_clear()
+    commands = cached.programs["docker"].commands
+    assert isinstance(commands, knowledge.LazyCommands)
+    assert ("ps",) in commands and ("nope",) not in commands and not commands._loaded
+    assert commands[("ps",)] is commands[("container", "ls")]  # an alias, the same command
+    assert commands[("ps",)] == built.programs["docker"].commands[("ps",)]
+    assert len(commands._loaded) == 1
+    assert cached == built
+    line = "docker run -d -p 8080:80 --name web nginx"
+    assert parse_command(line, cached) == parse_command(line, built)
+
+
 def test_broken_knowledge_file_names_the_file(tmp_path: pytest.TempPathFactory) -> None:
     bad = tmp_path / "bad.yaml"  # type: ignore[operator]
     bad.write_text("programs: [oops", encoding="utf-8")

@@ -130,8 +130,9 @@ def test_finds_the_img_tags_of_built_pages(tmp_path: Path) -> None:
 
 
 def test_raw_tags_are_found_by_their_text_unless_a_copy_could_hide(tmp_path: Path) -> None:
-    """The fast path finds each raw tag by its text; with a comment on the page (which could
-    hold a copy of the tag), or a tag that is not there as written, the page is tokenized."""
+    """The fast path finds each raw tag by its text; with a copy of a tag's text elsewhere (in a
+    comment, a script, an attribute), or a tag that is not there as written, the page is
+    tokenized."""
     checker = checker_for(tmp_path, {"x.png": png()})
     tag = '<img src="x.png" alt="X">'
     report = checker.check_page("note.md", f"{tag} and again {tag}", page_url="note/")
@@ -142,6 +143,10 @@ def test_raw_tags_are_found_by_their_text_unless_a_copy_could_hide(tmp_path: Pat
     commented = f"<!-- {tag} --><p>{tag} and again {tag}</p>"
     assert rewrite(commented, report.actions, boxes=False) == (
         f"<!-- {tag} --><p>{expected} and again {expected}</p>"
+    )
+    scripted = f"<script>s = '{tag}'</script><p title='{tag}'>{tag} and again {tag}</p>"
+    assert rewrite(scripted, report.actions, boxes=False) == (
+        f"<script>s = '{tag}'</script><p title='{tag}'>{expected} and again {expected}</p>"
     )
     reserialized = '<p><img alt="X" src="x.png"> and again <img alt="X" src="x.png"></p>'
     assert rewrite(reserialized, report.actions, boxes=False) == (

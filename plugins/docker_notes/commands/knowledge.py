@@ -13,8 +13,8 @@ import hashlib
 import os
 import pickle
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +180,7 @@ class Knowledge:
 # --- loading -------------------------------------------------------------------------------------
 
 
+@functools.cache  # the package's own files: listed once a process
 def builtin_files() -> list[Path]:
     return sorted(BUILTIN_DIR.glob("*.yaml"))
 
@@ -212,6 +213,57 @@ def _load_cached(stamps: tuple[tuple[str, float], ...]) -> Knowledge:
     return result
 
 
+class LazyCommands(Mapping[tuple[str, ...], Command]):
+    """A program's commands by path (and alias path), each unpickled the first time it is looked
+    up: loading them all took most of the knowledge's 4 ms from the cache, and a build whose
+    second process renders the notes looks up a few dozen of the hundreds."""
+
+    def __init__(
+        self, stored: dict[tuple[str, ...], bytes], paths: dict[tuple[str, ...], tuple[str, ...]]
+    ) -> None:
+        self._stored = stored  # pickled commands, by the first path of each
+        self._paths = paths  # every path -> the path its command is stored under
+        self._loaded: dict[tuple[str, ...], Command] = {}
+
+    @classmethod
+    def of(cls, commands: Mapping[tuple[str, ...], Command]) -> LazyCommands:
+        stored: dict[tuple[str, ...], bytes] = {}
+        paths: dict[tuple[str, ...], tuple[str, ...]] = {}
+        first: dict[int, tuple[str, ...]] = {}  # an alias path finds its command's first path
+        for path, command in commands.items():
+            paths[path] = first.setdefault(id(command), path)
+            if paths[path] == path:
+                stored[path] = pickle.dumps(command, protocol=pickle.HIGHEST_PROTOCOL)
+        return cls(stored, paths)
+
+    def __getitem__(self, path: tuple[str, ...]) -> Command:
+        key = self._paths[path]
+        if (command := self._loaded.get(key)) is None:
+            command = self._loaded[key] = pickle.loads(self._stored[key])
+        return command
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._paths
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __reduce__(self) -> tuple[type[LazyCommands], tuple[Any, ...]]:
+        return LazyCommands, (self._stored, self._paths)
+
+
+def _lazy(k: Knowledge) -> Knowledge:
+    """The knowledge as the disk cache keeps it: each program's commands loaded when used."""
+    programs = {
+        name: replace(program, commands=LazyCommands.of(program.commands))
+        for name, program in k.programs.items()
+    }
+    return replace(k, programs=programs, cache={})
+
+
 # Reading ~0.5 MB of YAML takes a few percent of a whole site build; the built knowledge is kept
 # in the user's cache folder, keyed by each file's path and modification time.
 def _cache_file(stamps: tuple[tuple[str, float], ...]) -> Path:
@@ -220,7 +272,7 @@ def _cache_file(stamps: tuple[tuple[str, float], ...]) -> Path:
     return base / "docker-notes" / f"knowledge-{key}.pickle"
 
 
-_FORMAT = 1  # bump when the classes above change
+_FORMAT = 2  # bump when the classes above change
 
 
 def _disk_cache(stamps: tuple[tuple[str, float], ...]) -> Knowledge | None:
@@ -238,7 +290,7 @@ def _write_disk_cache(stamps: tuple[tuple[str, float], ...], result: Knowledge) 
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as f:
-            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(_lazy(result), f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
         week_ago = time.time() - 7 * 86400
         for old in path.parent.glob("knowledge-*.pickle"):
