@@ -200,3 +200,28 @@ def test_stand_ins_are_restored_even_after_a_minifier_unquoted_them() -> None:
         "<A><p>between</p><div data-dn-block=other>x</div><B>",
         ["dn-3"],
     )
+
+
+def test_stand_ins_as_made_are_found_by_their_text_and_else_by_reading_the_page() -> None:
+    from docker_notes.blocks import restore_deferred, stand_in
+
+    made = {
+        "dn-1": stand_in("dn-1", "docker ps", "Lists containers"),
+        "dn-2": stand_in("dn-2", "docker images", "Lists images"),
+    }
+    blocks = {"dn-1": "<A>", "dn-2": "<B>"}
+    page = f"<nav>docker ps</nav>{made['dn-1']}<p>between</p>{made['dn-2']}<footer/>"
+    expected = "<nav>docker ps</nav><A><p>between</p><B><footer/>"
+    assert restore_deferred(page, blocks, made) == (expected, [])
+    # Written otherwise by another plugin (unquoted), or one more stand-in after the last: the
+    # page is read for them, and the result is the same as without the stand-ins as made.
+    unquoted = page.replace('"dn-2"', "dn-2")
+    assert restore_deferred(unquoted, blocks, made) == (expected, [])
+    twice = page + made["dn-2"]
+    assert restore_deferred(twice, blocks, made) == restore_deferred(twice, blocks)
+    assert restore_deferred(twice, blocks, made)[0] == expected + "<B>"
+    missing = page.replace(made["dn-2"], "")
+    assert restore_deferred(missing, blocks, made) == (
+        "<nav>docker ps</nav><A><p>between</p><footer/>",
+        ["dn-2"],
+    )

@@ -8,7 +8,7 @@ blocks with it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import NamedTuple
 
@@ -61,11 +61,16 @@ def stand_in(block_id: str, commands: str, text: str) -> str:
     return f'{_STAND_IN}"{block_id}"><code>{escape(commands, quote=False)}</code>{more}{_END}'
 
 
-def restore_deferred(page_html: str, deferred: dict[str, str]) -> tuple[str, list[str]]:
+def restore_deferred(
+    page_html: str, deferred: dict[str, str], stand_ins: Mapping[str, str] | None = None
+) -> tuple[str, list[str]]:
     """Put each block given in place of the stand-in of the same id; also return the ids not
-    found. Other stand-ins are left as they are."""
+    found. Other stand-ins are left as they are. `stand_ins`: the stand-ins as they were made,
+    by id, to try first."""
     if not deferred:
         return page_html, []
+    if stand_ins is not None and (restored := _restore_as_made(page_html, deferred, stand_ins)):
+        return restored, []
     found: set[str] = set()
     parts: list[str] = []
     done = 0
@@ -86,3 +91,25 @@ def restore_deferred(page_html: str, deferred: dict[str, str]) -> tuple[str, lis
         done = end + len(_END)
     parts.append(page_html[done:])
     return "".join(parts), sorted(set(deferred) - found)
+
+
+def _restore_as_made(
+    page_html: str, deferred: dict[str, str], stand_ins: Mapping[str, str]
+) -> str | None:
+    """The fast way: each stand-in found by its whole text as it was made, in page order (a long
+    text is found in a few long skips through the page, where looking for any stand-in steps
+    through it all). None when one is not there as made (another plugin wrote it otherwise) or
+    another stand-in follows the last: then the page is read for them."""
+    parts: list[str] = []
+    done = 0
+    for block_id, block in deferred.items():
+        shown = stand_ins.get(block_id, "")
+        start = page_html.find(shown, done) if shown else -1
+        if start < 0:
+            return None
+        parts += (page_html[done:start], block)
+        done = start + len(shown)
+    if page_html.find(_STAND_IN, done) >= 0:
+        return None
+    parts.append(page_html[done:])
+    return "".join(parts)

@@ -83,8 +83,9 @@ class DockerCommandsExtension(Extension):
             ],
         }
         super().__init__(**kwargs)
-        # Block id -> block HTML of the last converted page, when deferring.
+        # Block id -> block HTML of the last converted page, when deferring; and its stand-in.
         self.deferred: dict[str, str] = {}
+        self.stand_ins: dict[str, str] = {}
         # The next page's blocks as made ahead (prework.py), and its lines before `source`.
         self.plan: Sequence[PlannedBlock] = ()
         self.lines_before: Callable[[], int] | None = None
@@ -115,13 +116,14 @@ class DockerCommandsExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
-        self.deferred = {}
+        self.deferred, self.stand_ins = {}, {}
         state = _State(
             knowledge=self.knowledge,
             report=self.getConfig("report") or log_diagnostic,
             path=self.getConfig("path") or "<markdown>",
             source=self.getConfig("source") or None,
             deferred=self.deferred if self.getConfig("defer_explanations") else None,
+            stand_ins=self.stand_ins,
             plan=self.plan,
             lines_before=self.lines_before,
         )
@@ -162,6 +164,7 @@ class _State:
     cursor: int = 0  # source lines before this one were already matched
     blocks: int = 0
     deferred: dict[str, str] | None = None
+    stand_ins: dict[str, str] = field(default_factory=dict)  # id -> stand-in, when deferring
     indexed: set[str] = field(default_factory=set)  # explanation texts already on the page
     seen: dict[str, str] = field(default_factory=dict)  # explanation HTML → its item's id
     lines_before: Callable[[], int] | None = None  # the file's lines before `source`
@@ -311,10 +314,12 @@ class _CommandQuoteProcessor(BlockProcessor):
         self._hint = hint
 
     def test(self, parent: etree.Element, block: str) -> bool:
+        # Most blocks hold no `>` at all (a planned block is quoted): a plain find rules them out.
+        if ">" not in block:
+            return False
         if (planned := self.state.next_planned()) is not None and block == planned.markdown:
             return True
-        # Most blocks hold no `>` at all: a plain find rules them out before any regex.
-        return ">" in block and bool(self._hint.search(block)) and self._has_command_line(block)
+        return bool(self._hint.search(block)) and self._has_command_line(block)
 
     def _has_command_line(self, block: str) -> bool:
         for raw in block.split("\n"):
@@ -472,7 +477,7 @@ class _CommandQuoteProcessor(BlockProcessor):
             # Plugins parse every page's HTML: they get a light stand-in (what the search should
             # index), the written page the block.
             self.state.deferred[block_id] = html
-            html = shown
+            self.state.stand_ins[block_id] = html = shown
         placeholder = self.parser.md.htmlStash.store(html)
         p = etree.SubElement(parent, "p")
         p.text = placeholder

@@ -56,8 +56,8 @@ class CommandBlocks:
         self.extension = DockerCommandsExtension(
             knowledge=self.knowledge_files, report=self.report, defer_explanations=True
         )
-        # Page -> its blocks' explanations, from rendering until the page is written.
-        self.deferred: dict[str, dict[str, str]] = {}
+        # Page -> its blocks and their stand-ins, from rendering until the page is written.
+        self.deferred: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
         self.prework: Prework | None = None
         extensions = mkdocs_config.markdown_extensions
         # Listed by name too (as Zensical needs): one instance only, ours, with the plugin's logger.
@@ -110,11 +110,12 @@ class CommandBlocks:
         self.extension.set_page(path, markdown, plan, lines_before)
 
     def on_page_content(self, page: Page) -> None:
-        self.deferred[page.file.src_uri] = self.extension.deferred
+        self.deferred[page.file.src_uri] = (self.extension.deferred, self.extension.stand_ins)
 
     def on_post_page(self, output: str, page: Page) -> str:
         """The explanations go back in after the search plugins have indexed the page."""
-        output, lost = restore_deferred(output, self.deferred.pop(page.file.src_uri, {}))
+        blocks, stand_ins = self.deferred.pop(page.file.src_uri, ({}, {}))
+        output, lost = restore_deferred(output, blocks, stand_ins)
         if lost:
             self.log.warning(
                 "%s: the explanations of %d command block(s) could not be put back "

@@ -15,14 +15,17 @@ only sooner.
   and its URL the same (another plugin may have changed either), and it is logged by the build, in
   page order.
 
-The worker starts when the configuration is read, so that Python has started and imported the
-plugin by the time MkDocs has listed the files and sends the job.
+The worker starts as early as the plugin can tell it will be wanted (plugin.py: once its options
+are read under `mkdocs build`, else at on_config), so that Python has started and imported the
+plugin by the time MkDocs has listed the files and sends the job. The build reads the answers
+between its pages, without ever waiting for them.
 
 The worker is a plain child process of this Python talking through pipes: `multiprocessing` would
 re-run the caller's main script in the child, or fork a process that may hold other threads'
-locks. Used by `mkdocs build` on sites of `MIN_PAGES` notes or more when the machine has a second
-core; never under `mkdocs serve`, whose rebuilds must show edits at once. If it cannot start or
-dies, the build does everything itself.
+locks (a copy of the build was tried: its memory, copied as either process wrote to it, cost what
+the saved start-up gained). Used by `mkdocs build` on sites of `MIN_PAGES` notes or more when the
+machine has a second core and POSIX pipes; never under `mkdocs serve`, whose rebuilds must show
+edits at once. If it cannot start or dies, the build does everything itself.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from .commands import detect, knowledge
 from .commands.parse import parse_cached
 from .commands.tokens import UnbalancedQuote
 from .images import Checker, DocsIndex, Entry, PageReport, line_offset, may_have_front_matter
+from .images.page import rewritten_tag
 
 MIN_PAGES = 50
 # Pages per answer: small at first, so that the first results come back early, then larger.
@@ -351,6 +355,9 @@ def check_images(
     report = checker.check_page(
         page.src_uri, markdown, line_offset=line_offset(source, markdown), page_url=page.url
     )
+    for action in report.actions:
+        if action.raw and action.text and (action.new_src or action.new_srcset) is not None:
+            rewritten_tag(action)  # the build then only puts it in the page
     return digest(markdown), page.url, report
 
 

@@ -47,6 +47,8 @@ class ImgAction:
     problems: list[Finding] = field(default_factory=list)  # broken-image findings, for the box
     alt: str | None = None
     text: str | None = None  # a raw tag as written (and as the rendered page has it)
+    # That tag with new_src and new_srcset in it, once made (page.rewritten_tag).
+    new_text: str | None = field(default=None, compare=False)
 
 
 @dataclass

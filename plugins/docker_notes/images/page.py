@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 
 from .check import ImgAction
 from .scan import Attribute, tag_attributes
@@ -69,8 +69,8 @@ def _rewrite_verbatim(page_html: str, actions: list[ImgAction]) -> str | None:
     then hides in a comment, a script or an attribute to be taken for one of them. (Counting
     the long texts is four times faster than looking for any comment or script.)
     """
-    wanted = Counter(action.text for action in actions if action.raw and action.text)
-    if any(page_html.count(text) != n for text, n in wanted.items()):
+    texts = [action.text for action in actions if action.raw and action.text]
+    if any(page_html.count(text) != texts.count(text) for text in set(texts)):
         return None
     out: list[str] = []
     done = 0
@@ -80,11 +80,19 @@ def _rewrite_verbatim(page_html: str, actions: list[ImgAction]) -> str | None:
         offset = page_html.find(action.text, done)
         if offset < 0:
             return None
-        new = _rewritten(action.text, action)
-        out += [page_html[done:offset], new]
+        out += [page_html[done:offset], rewritten_tag(action)]
         done = offset + len(action.text)
     out.append(page_html[done:])
     return "".join(out)
+
+
+def rewritten_tag(action: ImgAction) -> str:
+    """A raw tag as written with its new paths in it; made once (the second process makes it
+    for the pages it checks)."""
+    assert action.text is not None
+    if action.new_text is None:
+        action.new_text = _rewritten(action.text, action)
+    return action.new_text
 
 
 def _rewrite_tags(page_html: str, actions: list[ImgAction], *, boxes: bool) -> str:
