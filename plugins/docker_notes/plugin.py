@@ -57,10 +57,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         if _cli_command() not in ("build", "gh-deploy") or not config_file_path:
             return
         docs_dir = os.path.join(os.path.dirname(config_file_path), "docs")
-        knowledge = [str(p) for p in self.config.commands.knowledge]
-        if started := self._new_prework(
-            docs_dir, knowledge if self.config.commands.enabled else None
-        ):
+        if started := self._new_prework(docs_dir):
             self._early = (started, docs_dir)
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -85,10 +82,10 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             if early:
                 early[0].close()
             # Started now, Python starts while MkDocs lists the files.
-            self.prework = self._new_prework(config.docs_dir, self._knowledge_files())
+            self.prework = self._new_prework(config.docs_dir)
         return config
 
-    def _new_prework(self, docs_dir: str, knowledge: list[str] | None) -> Prework | None:
+    def _new_prework(self, docs_dir: str) -> Prework | None:
         """A second process for a build of docs_dir, if it may help (see prework.py)."""
         config = self.config
         if not config.enabled or not config.parallel:
@@ -98,7 +95,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         if not prework.may_help(docs_dir, serving=self.command == "serve"):
             return None
         try:
-            return Prework(knowledge)
+            return Prework(self._knowledge_files())
         except OSError as e:  # no process can be started here: the build does it all
             log.debug("no second process (%s)", e)
             return None
@@ -113,7 +110,8 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
 
     def _knowledge_files(self) -> list[str] | None:
         """The command blocks' knowledge files; None when the command blocks are off."""
-        return self.commands.knowledge_files if self.commands else None
+        commands = self.config.commands
+        return [str(p) for p in commands.knowledge] if commands.enabled else None
 
     def _start_prework(self, files: Files, config: MkDocsConfig) -> None:
         if self.prework is None:

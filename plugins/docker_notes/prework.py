@@ -356,7 +356,7 @@ def check_images(
         page.src_uri, markdown, line_offset=line_offset(source, markdown), page_url=page.url
     )
     for action in report.actions:
-        if action.raw and action.text and (action.new_src or action.new_srcset) is not None:
+        if action.raw and action.text:
             rewritten_tag(action)  # the build then only puts it in the page
     return digest(markdown), page.url, report
 

@@ -11,15 +11,13 @@ import re
 _YAML = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _META = re.compile(r"^[ ]{0,3}[A-Za-z0-9_-]+:\s*.*")
 _META_MORE = re.compile(r"^(?:[ ]{4}|\t)")
-# What `get_data` may take off a note's start: YAML front matter (`---`), a blank line, or
-# MultiMarkdown meta (`Key: value`).
-_MAY_STRIP = re.compile(r"---|[ ]{0,3}[A-Za-z0-9_-]+:")
 
 
 def may_have_front_matter(first_line: str) -> bool:
-    """Whether MkDocs may take anything off a note that starts with this line: if not, the
-    Markdown it renders is the file as written (with universal newlines)."""
-    return not first_line.strip() or bool(_MAY_STRIP.match(first_line))
+    """Whether MkDocs may take anything off a note that starts with this line (a blank line, YAML
+    front matter, MultiMarkdown meta): if not, the Markdown it renders is the file as written
+    (with universal newlines)."""
+    return not first_line.strip() or first_line.startswith("---") or bool(_META.match(first_line))
 
 
 def split_front_matter(text: str) -> tuple[str, int]:
