@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="generate the corpus here and keep it")
     parser.add_argument("--theme", default="mkdocs", help="mkdocs (default, fast) or material")
     args = parser.parse_args()
+    measure.compile_plugin()
     root = args.keep or Path(tempfile.mkdtemp(prefix="images-bench-"))
     try:
         generated = corpus.generate(root, args.pages, style=corpus.IMAGES_ONLY)

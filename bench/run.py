@@ -469,6 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     if anchor_sizes:
         ensure_proofer_venv(print)
     OUT.mkdir(exist_ok=True)
+    measure.compile_plugin()
 
     def say(text: str) -> None:
         print(text, flush=True)

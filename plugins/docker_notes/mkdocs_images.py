@@ -142,6 +142,7 @@ class ImageChecks:
             dict(self.checker.levels),
             self.checker.max_bytes,
             self.docs_path,
+            self.boxes,
         )
 
     def on_page_markdown(self, markdown: str, page: Page) -> None:

@@ -18,7 +18,9 @@ only sooner.
 The worker starts as early as the plugin can tell it will be wanted (plugin.py: once its options
 are read under `mkdocs build`, else at on_config), so that Python has started and imported the
 plugin by the time MkDocs has listed the files and sends the job. The build reads the answers
-between its pages, without ever waiting for them.
+between its pages, without ever waiting for them, and holds those of at most `AHEAD` pages ahead
+of it: the worker, further ahead, waits on a full pipe, so a site of any size costs the build the
+same memory.
 
 The worker is a plain child process of this Python talking through pipes: `multiprocessing` would
 re-run the caller's main script in the child, or fork a process that may hold other threads'
@@ -53,9 +55,11 @@ from .commands import detect, knowledge
 from .commands.parse import parse_cached
 from .commands.tokens import UnbalancedQuote
 from .images import Checker, DocsIndex, Entry, PageReport, line_offset, may_have_front_matter
-from .images.page import rewritten_tag
+from .images.page import changes_page, rewritten_tag
 
 MIN_PAGES = 50
+# Pages whose answers the build holds at most: the worker, further ahead, waits on a full pipe.
+AHEAD = 200
 # Pages per answer: small at first, so that the first results come back early, then larger.
 CHUNKS = (2, 4, 8, 16, 25)
 
@@ -103,6 +107,7 @@ class ImageJob:
     levels: dict[str, str]
     max_bytes: int
     docs_path: str
+    boxes: bool = False  # broken images become boxes in the page
 
 
 @dataclass
@@ -157,6 +162,7 @@ class Prework:
         self._plans: dict[str, tuple[PlannedBlock, ...]] = {}
         self._reports: dict[str, tuple[bytes, str, PageReport]] = {}
         self.plans_used = self.reports_used = 0
+        self._passed: set[str] = set()  # pages the build has asked for: their answers come late
         self.started = False
         # Raises OSError when no process can be started (the caller builds without it).
         self._process = subprocess.Popen(
@@ -193,11 +199,9 @@ class Prework:
             stdin.write(request)
 
     def _read(self) -> None:
-        """Take what the worker has written so far, into one buffer kept for the whole build
-        (a new one for each read is fresh memory to map, for megabytes of answers)."""
-        while not self._ended:
-            if self._filled == len(self._received):
-                self._received += bytes(len(self._received))
+        """Take what the worker has written so far, as far as the buffer holds (one buffer kept
+        for the whole build: a new one for each read is fresh memory to map)."""
+        while not self._ended and self._filled < len(self._received):
             with memoryview(self._received) as free:
                 try:
                     size = os.readv(self._answers, [free[self._filled :]])
@@ -209,19 +213,31 @@ class Prework:
             self._ended = size == 0
 
     def collect(self) -> None:
-        """Take in what the worker has finished; never waits for it."""
-        if not self.started:
+        """Take in what the worker has finished, up to AHEAD pages ahead of the build; never
+        waits for it."""
+        if not self.started or max(len(self._plans), len(self._reports)) >= AHEAD:
             return
         self._read()
         answers, self._filled, framed = _take_answers(self._received, self._filled)
         self._ended |= not framed  # not answers: the rest is done by the build
+        self._grow_if_full()
+        passed = self._passed
         for plans, reports in answers:
             for src_uri, blocks in plans.items():
-                self._plans[src_uri] = tuple(PlannedBlock(*block) for block in blocks)
-            self._reports.update(reports)
+                if src_uri not in passed:
+                    self._plans[src_uri] = tuple(PlannedBlock(*block) for block in blocks)
+            for src_uri, report in reports.items():
+                if src_uri not in passed:
+                    self._reports[src_uri] = report
+
+    def _grow_if_full(self) -> None:
+        """A buffer full of part of one answer: larger, so that all of it can come in."""
+        if self._filled == len(self._received):
+            self._received += bytes(len(self._received))
 
     def plan(self, src_uri: str) -> tuple[PlannedBlock, ...]:
         """The page's command blocks as the worker made them (the extension checks each one)."""
+        self._passed.add(src_uri)
         found = self._plans.pop(src_uri, ())
         self.plans_used += bool(found)
         return found
@@ -229,6 +245,7 @@ class Prework:
     def report(self, src_uri: str, markdown: str, url: str) -> PageReport | None:
         """The worker's image report of this page, if it checked this very Markdown for a page
         at this URL (raw `<img>` paths are rewritten relative to it)."""
+        self._passed.add(src_uri)
         found = self._reports.pop(src_uri, None)
         if found is None or found[0] != digest(markdown) or found[1] != url:
             return None
@@ -243,6 +260,7 @@ class Prework:
             if left <= 0:
                 return False
             select.select([self._answers], [], [], left)
+            self._grow_if_full()
             self._read()
         return self._ended
 
@@ -349,12 +367,15 @@ def command_blocks(lines: list[str], k: knowledge.Knowledge) -> list[tuple[list[
 
 
 def check_images(
-    checker: Checker, page: Page, source: str, markdown: str
+    checker: Checker, page: Page, source: str, markdown: str, *, boxes: bool
 ) -> tuple[bytes, str, PageReport]:
-    """The page's image report, from its Markdown as MkDocs hands it to plugins."""
+    """The page's image report, from its Markdown as MkDocs hands it to plugins. Its actions
+    only where they change the page (most pages: none): the build then has nothing to load."""
     report = checker.check_page(
         page.src_uri, markdown, line_offset=line_offset(source, markdown), page_url=page.url
     )
+    if not changes_page(report.actions, boxes=boxes):
+        report.actions = []
     for action in report.actions:
         if action.raw and action.text:
             rewritten_tag(action)  # the build then only puts it in the page
@@ -425,8 +446,10 @@ def work(job: Job, out: IO[bytes]) -> None:
             markdown = markdown_of(source)
             if k is not None and (plan := plan_blocks(k, markdown.splitlines())):
                 plans[page.src_uri] = [tuple(block) for block in plan]
-            if checker is not None:
-                reports[page.src_uri] = check_images(checker, page, source, markdown)
+            if checker is not None and images is not None:
+                reports[page.src_uri] = check_images(
+                    checker, page, source, markdown, boxes=images.boxes
+                )
         answer: Answer = (plans, reports)
         data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
         out.write(_frame(data))

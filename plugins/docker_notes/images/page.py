@@ -51,11 +51,18 @@ def _key(src: str | None, srcset: str | None) -> str:
     return src if src is not None else "\0" + (srcset or "")
 
 
+def changes_page(actions: list[ImgAction], *, boxes: bool) -> bool:
+    """Whether `rewrite` would change the page at all."""
+    return any(
+        (boxes and a.problems) or a.new_src is not None or a.new_srcset is not None for a in actions
+    )
+
+
 def rewrite(page_html: str, actions: list[ImgAction], *, boxes: bool) -> str:
     """`page_html` with raw `<img>` paths rewritten and, with `boxes`, broken images as boxes."""
     if boxes and any(a.problems for a in actions):
         return _rewrite_tags(page_html, actions, boxes=True)
-    if not any(a.new_src is not None or a.new_srcset is not None for a in actions):
+    if not changes_page(actions, boxes=False):
         return page_html
     return _rewrite_verbatim(page_html, actions) or _rewrite_tags(page_html, actions, boxes=False)
 
