@@ -160,6 +160,7 @@ def run_builds(
     for run in range(runs):
         for name in random.Random(f"{len(order)}-{run}").sample(list(order), len(order)):
             b = build(name)
+            b.round = run
             builds.append(b)
             say(
                 f"  run {run + 1}/{runs} {name:>13}: {b.wall:7.2f} s wall, {b.cpu:7.2f} s CPU, "
@@ -276,7 +277,13 @@ def summarise(pages: int, builds: list[measure.Build]) -> dict[str, Any]:
     def med(name: str, pick: Callable[[measure.Build], float]) -> float | None:
         return statistics.median(pick(b) for b in by[name]) if name in by else None
 
-    summary: dict[str, Any] = {"pages": pages, "variants": {}}
+    summary: dict[str, Any] = {"pages": pages, "variants": {}, "paired": {}}
+    # Each round's ratio to `off` built in the same round: slow drifts of a busy machine cancel.
+    rounds = {b.round: b.wall for b in by.get("off", [])}
+    for name in by:
+        ratios = [b.wall / rounds[b.round] for b in by[name] if b.round in rounds]
+        if name != "off" and ratios:
+            summary["paired"][name] = statistics.median(ratios)
     for name in by:
         summary["variants"][name] = {
             "runs": len(by[name]),
@@ -290,6 +297,7 @@ def summarise(pages: int, builds: list[measure.Build]) -> dict[str, Any]:
             "commands_s": med(name, lambda b: b.hooks.get("commands", 0.0)),
             "images_s": med(name, lambda b: b.hooks.get("images", 0.0)),
             "warnings": max(b.warnings for b in by[name]),
+            "gc_s": med(name, lambda b: b.gc),
         }
     return summary
 
@@ -312,13 +320,14 @@ def tables(results: dict[str, Any]) -> str:
         f"Material {m['material']}; {results['runs']} runs per variant, medians; "
         f"load average at start {m['load_average'][0]:.2f}. {results['date']}.",
         "",
-        "**The plugin** (site's own settings; wall = whole `mkdocs build` process; plugin = time "
-        "inside the plugin's own code, its exact cost):",
+        "**The plugin** (site's own settings; wall = whole `mkdocs build` process; on/off = "
+        "ratio of the medians; paired = median of each round's on ÷ off; plugin = time inside "
+        "the plugin's own code, its exact cost):",
         "",
-        "| pages | off s | on s | on/off | on/off user CPU | commands only/off "
+        "| pages | off s | on s | on/off | on/off paired | on/off user CPU | commands only/off "
         "| images only/off | plain s | plugin s | plugin/off | plugin ms/page "
         "| peak MiB off → on |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in sizes:
         v = s["variants"]
@@ -332,6 +341,7 @@ def tables(results: dict[str, Any]) -> str:
         out.append(
             f"| {s['pages']:,} | {_f(v.get('off', {}).get('wall_s'), '.2f')} "
             f"| {_f(v.get('on', {}).get('wall_s'), '.2f')} | {_f(_ratio(v, 'on', 'off'), '.3f')} "
+            f"| {_f(s.get('paired', {}).get('on'), '.3f')} "
             f"| {_f(_ratio(v, 'on', 'off', 'user_s'), '.3f')} "
             f"| {_f(_ratio(v, 'commands', 'off'), '.3f')} | {_f(_ratio(v, 'images', 'off'), '.3f')} "
             f"| {_f(v.get('plain', {}).get('wall_s'), '.2f')} "
