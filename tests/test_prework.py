@@ -431,37 +431,6 @@ def test_no_second_process_starts_before_on_config_but_for_a_build(
     plugin._early[0].close()
 
 
-def test_the_build_holds_answers_only_so_far_ahead(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Answers of pages the build has passed are dropped, and no more is read from the worker
-    while the build holds AHEAD pages' answers (the worker then waits on a full pipe)."""
-    pages = []
-    for n in range(6):
-        (tmp_path / f"n{n}.md").write_text(f"> docker run --name web{n} nginx\n", encoding="utf-8")
-        pages.append(Page(f"n{n}.md", str(tmp_path / f"n{n}.md"), f"n{n}/"))
-    monkeypatch.setattr(prework, "AHEAD", 4)
-    read = Prework._read
-    reads: list[int] = []
-    monkeypatch.setattr(Prework, "_read", lambda self: reads.append(1) or read(self))
-    worker = Prework()
-    worker.start(Job(pages, str(tmp_path), knowledge=[]))
-    try:
-        assert worker.plan("n0.md") == ()  # the build is at the first page before any answer
-        assert worker.wait(timeout=60)
-        worker.collect()
-        assert worker.plan("n0.md") == ()  # its answer came late: dropped
-        assert "web1" in worker.plan("n1.md")[0].html
-        reads.clear()
-        worker.collect()  # 4 pages held: nothing read
-        assert reads == []
-        assert "web2" in worker.plan("n2.md")[0].html
-        worker.collect()
-        assert reads == [1]
-    finally:
-        worker.close()
-
-
 def test_the_worker_sends_image_actions_only_where_they_change_the_page(tmp_path: Path) -> None:
     """Most pages' images need nothing done to the rendered page: the build is sent no actions
     for them."""

@@ -18,9 +18,7 @@ only sooner.
 The worker starts as early as the plugin can tell it will be wanted (plugin.py: once its options
 are read under `mkdocs build`, else at on_config), so that Python has started and imported the
 plugin by the time MkDocs has listed the files and sends the job. The build reads the answers
-between its pages, without ever waiting for them, and holds those of at most `AHEAD` pages ahead
-of it: the worker, further ahead, waits on a full pipe. (The blocks taken wait in the build for
-MkDocs to write their pages, after it has rendered every page's Markdown: at 1,000 notes, 23 MB.)
+between its pages, without ever waiting for them.
 
 The worker is a plain child process of this Python talking through pipes: `multiprocessing` would
 re-run the caller's main script in the child, or fork a process that may hold other threads'
@@ -58,8 +56,6 @@ from .images import Checker, DocsIndex, Entry, PageReport, line_offset, may_have
 from .images.page import changes_page, rewritten_tag
 
 MIN_PAGES = 50
-# Pages whose answers the build holds at most: the worker, further ahead, waits on a full pipe.
-AHEAD = 200
 # Pages per answer: small at first, so that the first results come back early, then larger.
 CHUNKS = (2, 4, 8, 16, 25)
 
@@ -162,7 +158,6 @@ class Prework:
         self._plans: dict[str, tuple[PlannedBlock, ...]] = {}
         self._reports: dict[str, tuple[bytes, str, PageReport]] = {}
         self.plans_used = self.reports_used = 0
-        self._passed: set[str] = set()  # pages the build has asked for: their answers come late
         self.started = False
         # Raises OSError when no process can be started (the caller builds without it).
         self._process = subprocess.Popen(
@@ -199,9 +194,11 @@ class Prework:
             stdin.write(request)
 
     def _read(self) -> None:
-        """Take what the worker has written so far, as far as the buffer holds (one buffer kept
-        for the whole build: a new one for each read is fresh memory to map)."""
-        while not self._ended and self._filled < len(self._received):
+        """Take what the worker has written so far, into one buffer kept for the whole build
+        (a new one for each read is fresh memory to map, for megabytes of answers)."""
+        while not self._ended:
+            if self._filled == len(self._received):
+                self._received += bytes(len(self._received))
             with memoryview(self._received) as free:
                 try:
                     size = os.readv(self._answers, [free[self._filled :]])
@@ -213,31 +210,19 @@ class Prework:
             self._ended = size == 0
 
     def collect(self) -> None:
-        """Take in what the worker has finished, up to AHEAD pages ahead of the build; never
-        waits for it."""
-        if not self.started or max(len(self._plans), len(self._reports)) >= AHEAD:
+        """Take in what the worker has finished; never waits for it."""
+        if not self.started:
             return
         self._read()
         answers, self._filled, framed = _take_answers(self._received, self._filled)
         self._ended |= not framed  # not answers: the rest is done by the build
-        self._grow_if_full()
-        passed = self._passed
         for plans, reports in answers:
             for src_uri, blocks in plans.items():
-                if src_uri not in passed:
-                    self._plans[src_uri] = tuple(PlannedBlock(*block) for block in blocks)
-            for src_uri, report in reports.items():
-                if src_uri not in passed:
-                    self._reports[src_uri] = report
-
-    def _grow_if_full(self) -> None:
-        """A buffer full of part of one answer: larger, so that all of it can come in."""
-        if self._filled == len(self._received):
-            self._received += bytes(len(self._received))
+                self._plans[src_uri] = tuple(PlannedBlock(*block) for block in blocks)
+            self._reports.update(reports)
 
     def plan(self, src_uri: str) -> tuple[PlannedBlock, ...]:
         """The page's command blocks as the worker made them (the extension checks each one)."""
-        self._passed.add(src_uri)
         found = self._plans.pop(src_uri, ())
         self.plans_used += bool(found)
         return found
@@ -245,7 +230,6 @@ class Prework:
     def report(self, src_uri: str, markdown: str, url: str) -> PageReport | None:
         """The worker's image report of this page, if it checked this very Markdown for a page
         at this URL (raw `<img>` paths are rewritten relative to it)."""
-        self._passed.add(src_uri)
         found = self._reports.pop(src_uri, None)
         if found is None or found[0] != digest(markdown) or found[1] != url:
             return None
@@ -260,7 +244,6 @@ class Prework:
             if left <= 0:
                 return False
             select.select([self._answers], [], [], left)
-            self._grow_if_full()
             self._read()
         return self._ended
 
