@@ -352,8 +352,8 @@ def command_blocks(lines: list[str], k: knowledge.Knowledge) -> list[tuple[list[
 def check_images(
     checker: Checker, page: Page, source: str, markdown: str, *, boxes: bool
 ) -> tuple[bytes, str, PageReport]:
-    """The page's image report, from its Markdown as MkDocs hands it to plugins. Its actions
-    only where they change the page (most pages: none): the build then has nothing to load."""
+    """The page's image report, from its Markdown as MkDocs hands it to plugins; its actions
+    only if one changes the rendered page (else the build would load them for nothing)."""
     report = checker.check_page(
         page.src_uri, markdown, line_offset=line_offset(source, markdown), page_url=page.url
     )
