@@ -214,6 +214,67 @@ def test_the_worker_hands_back_what_the_build_would_make(tmp_path: Path) -> None
     assert worker.reports_used == (MIN_PAGES + 10 + 1) // 2
 
 
+def serve_build(config_file: Path) -> None:
+    """One build as `mkdocs serve` makes it (drafts built, broken images shown as boxes)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
+    finally:
+        config.plugins.on_shutdown()
+
+
+def test_a_served_site_is_the_same_with_the_second_process_or_without(
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    log_guard: LogGuard,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each rebuild of `mkdocs serve` uses one too: with its drafts, and boxes for broken images."""
+    collect = Prework.collect
+
+    def collect_all(self: Prework) -> None:
+        assert self.wait(timeout=120)
+        collect(self)
+
+    monkeypatch.setattr(Prework, "collect", collect_all)
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.docker_notes")
+    sites, messages = {}, {}
+    for parallel in (True, False):
+        project = make_site(tmp_path / f"parallel-{parallel}", parallel)
+        config = project / "mkdocs.yml"
+        config.write_text(config.read_text() + "draft_docs: draft-*.md\n")
+        # A broken image and no raw <img> to rewrite: the box is the page's one image action.
+        draft = "# A draft\n\n> docker ps -a\n\n![Gone](_resources/gone.png)\n"
+        (project / "docs" / "draft-next.md").write_text(draft, encoding="utf-8")
+        caplog.clear()
+        serve_build(config)
+        found = plugin_messages(caplog.records)
+        messages[parallel] = [m for m in found if m[0] != "DEBUG"]
+        worker = [m for level, m in found if "a second process" in m]
+        pages = MIN_PAGES + 11
+        assert worker == (
+            [
+                f"a second process made the command blocks of {pages} pages and checked the "
+                f"images of {pages} pages"
+            ]
+            if parallel
+            else []
+        )
+        log_guard.expect(".")  # compared below
+        sites[parallel] = {
+            p.relative_to(project / "site"): p.read_bytes()
+            for p in (project / "site").rglob("*.html")
+        }
+    assert sites[True] == sites[False]
+    assert messages[True] == messages[False]
+    draft_page = sites[True][Path("draft-next/index.html")].decode()
+    assert 'class="dn-cmd"' in draft_page and 'class="dn-image-problem"' in draft_page
+
+
 def extension_blocks(text: str) -> list[tuple[str, str]]:
     """Each block's HTML and search stand-in as the extension makes them in the build."""
     extension = DockerCommandsExtension(defer_explanations=True, report=lambda diagnostic: None)
@@ -407,11 +468,14 @@ def test_a_second_process_started_for_docs_is_left_when_the_notes_are_elsewhere(
     assert 'class="dn-cmd"' in (project / "site" / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("command", ["serve", None])
+@pytest.mark.parametrize(
+    ("command", "params"), [("serve", {}), (None, {}), ("build", {"clean": False})]
+)
 def test_no_second_process_starts_before_on_config_but_for_a_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str | None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str | None, params: dict[str, Any]
 ) -> None:
-    """`mkdocs serve` never uses one; MkDocs run from Python tells its command at on_startup."""
+    """`mkdocs serve` starts its own at on_config, for each rebuild; MkDocs run from Python tells
+    its command at on_startup; `mkdocs build --dirty` renders only the changed notes."""
     import click
 
     from docker_notes.plugin import DockerNotesPlugin
@@ -421,7 +485,9 @@ def test_no_second_process_starts_before_on_config_but_for_a_build(
     plugin = DockerNotesPlugin()
     with contextlib.ExitStack() as stack:
         if command:
-            stack.enter_context(click.Context(click.Command(command), info_name=command))
+            context = click.Context(click.Command(command), info_name=command)
+            context.params.update(params)
+            stack.enter_context(context)
         assert plugin.load_config({}, str(project / "mkdocs.yml")) == ([], [])
     assert events == []
     with click.Context(click.Command("build"), info_name="build"):

@@ -48,8 +48,8 @@ class ImagesConfig(base.Config):
 
 class PluginConfig(base.Config):
     enabled = opt.Type(bool, default=True)
-    # On `mkdocs build` of a large site, render the commands and check the images of the notes in
-    # a second process meanwhile (prework.py).
+    # On a build or `mkdocs serve` rebuild of a large site, render the commands and check the
+    # images of the notes in a second process meanwhile (prework.py).
     parallel = opt.Type(bool, default=True)
     commands = opt.SubConfig(CommandsConfig)
     images = opt.SubConfig(ImagesConfig)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import InclusionLevel
 
 from . import prework
 from .config import PluginConfig
@@ -35,6 +36,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
 
     def __init__(self) -> None:
         self.command: str = "build"
+        self.dirty = False  # only the changed pages are rendered (`--dirty`, `--dirtyreload`)
         self.commands: CommandBlocks | None = None
         self.images: ImageChecks | None = None
         self.prework: Prework | None = None
@@ -54,7 +56,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         process as soon as this plugin's options are read: Python has then started and imported the
         plugin by the time MkDocs renders its first pages, which it would otherwise do itself.
         on_config keeps it only if the build turns out to be what it was started for."""
-        if _cli_command() not in ("build", "gh-deploy") or not config_file_path:
+        if _cli_command() not in ("build", "gh-deploy") or _cli_dirty() or not config_file_path:
             return
         docs_dir = os.path.join(os.path.dirname(config_file_path), "docs")
         if started := self._new_prework(docs_dir):
@@ -62,6 +64,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # Both halves are created anew on every (re)build, so no state survives a serve rebuild.
@@ -81,7 +84,8 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         else:
             if early:
                 early[0].close()
-            # Started now, Python starts while MkDocs lists the files.
+            # Started now (each rebuild of `mkdocs serve` too), Python starts while MkDocs lists
+            # the files.
             self.prework = self._new_prework(config.docs_dir)
         return config
 
@@ -92,7 +96,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             return None
         if not (config.commands.enabled or config.images.enabled):
             return None
-        if not prework.may_help(docs_dir, serving=self.command == "serve"):
+        if not prework.may_help(docs_dir, dirty=self.dirty):
             return None
         try:
             return Prework(self._knowledge_files())
@@ -116,12 +120,15 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
     def _start_prework(self, files: Files, config: MkDocsConfig) -> None:
         if self.prework is None:
             return
+        # The pages MkDocs renders: drafts too under `mkdocs serve`.
+        serving = self.command == "serve"
+        inclusion = InclusionLevel.is_in_serve if serving else InclusionLevel.is_included
         pages = [
             prework.Page(f.src_uri, f.abs_src_path, f.url)
-            for f in files.documentation_pages()
+            for f in files.documentation_pages(inclusion=inclusion)
             if f.abs_src_path
         ]
-        if not prework.wanted(len(pages), serving=self.command == "serve"):
+        if not prework.wanted(len(pages), dirty=self.dirty):
             self._close_prework()
             return
         self.prework.start(
@@ -202,6 +209,13 @@ def _cli_command() -> str | None:
     MkDocs is not run from its command line."""
     context = click.get_current_context(silent=True)
     return context.info_name if context is not None else None
+
+
+def _cli_dirty() -> bool:
+    """Whether MkDocs' command line asks for a dirty build (`--dirty`: only the changed pages)."""
+    context = click.get_current_context(silent=True)
+    params = context.params if context is not None else {}
+    return params.get("clean") is False or params.get("build_type") == "dirty"
 
 
 def _same_dir(a: str, b: str) -> bool:

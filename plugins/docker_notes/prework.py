@@ -23,9 +23,11 @@ between its pages, without ever waiting for them.
 The worker is a plain child process of this Python talking through pipes: `multiprocessing` would
 re-run the caller's main script in the child, or fork a process that may hold other threads'
 locks (a copy of the build was tried: its memory, copied as either process wrote to it, cost what
-the saved start-up gained). Used by `mkdocs build` on sites of `MIN_PAGES` notes or more when the
-machine has a second core and POSIX pipes; never under `mkdocs serve`, whose rebuilds must show
-edits at once. If it cannot start or dies, the build does everything itself.
+the saved start-up gained). Used on sites of `MIN_PAGES` notes or more when the machine has a
+second core and POSIX pipes, by `mkdocs build` and by each rebuild of `mkdocs serve` (a note edited
+meanwhile is caught as any other change: its Markdown is not what the worker read); not by dirty
+builds, which render only the changed notes. If it cannot start or dies, the build does everything
+itself.
 """
 
 from __future__ import annotations
@@ -64,20 +66,20 @@ _QUOTED = re.compile(r"^[ \t]*>(?:[ ]?>)*[ ]?(.*)$")
 _CONTINUED = re.compile(r"\\[ \t]*$")
 
 
-def _can_help(serving: bool) -> bool:
-    """Not under `mkdocs serve`, with a second core, and where the build can look at the worker's
-    answers without waiting for them (POSIX pipes)."""
-    return not serving and (os.cpu_count() or 1) > 1 and os.name == "posix"
+def _can_help(dirty: bool) -> bool:
+    """Not for a dirty build (only the changed pages are rendered), with a second core, and where
+    the build can look at the worker's answers without waiting for them (POSIX pipes)."""
+    return not dirty and (os.cpu_count() or 1) > 1 and os.name == "posix"
 
 
-def wanted(pages: int, serving: bool) -> bool:
-    return _can_help(serving) and pages >= MIN_PAGES
+def wanted(pages: int, dirty: bool) -> bool:
+    return _can_help(dirty) and pages >= MIN_PAGES
 
 
-def may_help(docs_dir: str, serving: bool) -> bool:
+def may_help(docs_dir: str, dirty: bool) -> bool:
     """Whether the site may have MIN_PAGES notes (MkDocs has not listed its files yet): counts
     Markdown files under docs_dir, stopping at MIN_PAGES. `wanted` decides once they are listed."""
-    if not _can_help(serving):
+    if not _can_help(dirty):
         return False
     found = 0
     for _, _, names in os.walk(docs_dir):
