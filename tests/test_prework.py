@@ -8,6 +8,7 @@ import json
 import logging
 import pickle
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -94,12 +95,18 @@ def make_site(root: Path, parallel: bool) -> Path:
     return root
 
 
-def test_a_large_site_is_the_same_with_the_second_process_or_without(
+def built_both_ways(
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
     log_guard: LogGuard,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:
+    run: Callable[[Path], None],
+    pages: int,
+    prepare: Callable[[Path], None] = lambda project: None,
+) -> tuple[dict[Path, bytes], list[tuple[str, str]]]:
+    """The site of `make_site`, `prepare`d, built by `run` with the second process and without:
+    the same pages and messages either way, and every page from the worker. Its pages and
+    messages."""
     # How far the worker gets before MkDocs needs its results depends on the machine; here the
     # build waits for all of it, so that every page and command comes from the worker.
     collect = Prework.collect
@@ -113,13 +120,13 @@ def test_a_large_site_is_the_same_with_the_second_process_or_without(
     sites, messages = {}, {}
     for parallel in (True, False):
         project = make_site(tmp_path / f"parallel-{parallel}", parallel)
+        prepare(project)
         caplog.clear()
-        build(project / "mkdocs.yml")
+        run(project / "mkdocs.yml")
         found = plugin_messages(caplog.records)
         messages[parallel] = [m for m in found if m[0] != "DEBUG"]
         worker = [m for level, m in found if "a second process" in m]
         if parallel:
-            pages = MIN_PAGES + 10
             assert worker == [
                 f"a second process made the command blocks of {pages} pages and checked the "
                 f"images of {pages} pages"
@@ -133,21 +140,33 @@ def test_a_large_site_is_the_same_with_the_second_process_or_without(
         }
     assert sites[True] == sites[False]
     assert messages[True] == messages[False]
+    return sites[True], messages[True]
+
+
+def test_a_large_site_is_the_same_with_the_second_process_or_without(
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    log_guard: LogGuard,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site, messages = built_both_ways(
+        tmp_path, caplog, log_guard, monkeypatch, build, MIN_PAGES + 10
+    )
     # The hook's changes are in the pages, and the fenced blocks annotated.
     copied = {
-        n: [b.copy for b in blocks(sites[True][Path(f"note{n:02}/index.html")].decode())]
+        n: [b.copy for b in blocks(site[Path(f"note{n:02}/index.html")].decode())]
         for n in (5, 7, 8)
     }
     assert "docker compose up -d --build" in copied[7]
     assert copied[8][0] == "docker images"
     assert copied[5][-1] == "docker run -it ubuntu bash"
-    warnings = "\n".join(m for _, m in messages[True])
+    warnings = "\n".join(m for _, m in messages)
     # Each kind of message, once per page that has it, with the note's own line numbers.
     assert "docs/note05.md:9:13: `-all` is read as" in warnings, warnings
     assert warnings.count("is read as `-a -l -l`") == all_commands().count("docker ps -all")
     assert "docs/note09.md:19:9: missing image '_resources/shot-9-old.png'" in warnings, warnings
     assert "SHOT-2.PNG" in warnings
-    assert any("unused.png" in m for _, m in messages[True])
+    assert any("unused.png" in m for _, m in messages)
 
 
 def all_commands() -> list[str]:
@@ -234,44 +253,19 @@ def test_a_served_site_is_the_same_with_the_second_process_or_without(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Each rebuild of `mkdocs serve` uses one too: with its drafts, and boxes for broken images."""
-    collect = Prework.collect
 
-    def collect_all(self: Prework) -> None:
-        assert self.wait(timeout=120)
-        collect(self)
-
-    monkeypatch.setattr(Prework, "collect", collect_all)
-    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.docker_notes")
-    sites, messages = {}, {}
-    for parallel in (True, False):
-        project = make_site(tmp_path / f"parallel-{parallel}", parallel)
+    def add_draft(project: Path) -> None:
         config = project / "mkdocs.yml"
         config.write_text(config.read_text() + "draft_docs: draft-*.md\n")
         # A broken image and no raw <img> to rewrite: the box is the page's one image action.
         draft = "# A draft\n\n> docker ps -a\n\n![Gone](_resources/gone.png)\n"
         (project / "docs" / "draft-next.md").write_text(draft, encoding="utf-8")
-        caplog.clear()
-        serve_build(config)
-        found = plugin_messages(caplog.records)
-        messages[parallel] = [m for m in found if m[0] != "DEBUG"]
-        worker = [m for level, m in found if "a second process" in m]
-        pages = MIN_PAGES + 11
-        assert worker == (
-            [
-                f"a second process made the command blocks of {pages} pages and checked the "
-                f"images of {pages} pages"
-            ]
-            if parallel
-            else []
-        )
-        log_guard.expect(".")  # compared below
-        sites[parallel] = {
-            p.relative_to(project / "site"): p.read_bytes()
-            for p in (project / "site").rglob("*.html")
-        }
-    assert sites[True] == sites[False]
-    assert messages[True] == messages[False]
-    draft_page = sites[True][Path("draft-next/index.html")].decode()
+
+    pages = MIN_PAGES + 11
+    site, _ = built_both_ways(
+        tmp_path, caplog, log_guard, monkeypatch, serve_build, pages, prepare=add_draft
+    )
+    draft_page = site[Path("draft-next/index.html")].decode()
     assert 'class="dn-cmd"' in draft_page and 'class="dn-image-problem"' in draft_page
 
 
