@@ -400,13 +400,14 @@ def markdown_of(source: str) -> str:
 def work(job: Job, out: IO[bytes]) -> None:
     """One pickled Answer per chunk of pages, written to `out`."""
     k = knowledge.load(job.knowledge) if job.knowledge is not None else None
-    checker = None
+    checker, boxes = None, False
     if (images := job.images) is not None:
         index = DocsIndex.from_entries(images.docs_dir, images.entries)
         levels: Any = images.levels
         checker = Checker(
             index, levels=levels, max_bytes=images.max_bytes, docs_path=images.docs_path
         )
+        boxes = images.boxes
     docs = os.path.join(os.path.realpath(job.docs_dir), "")
     start = 0
     for n in itertools.count():
@@ -431,10 +432,8 @@ def work(job: Job, out: IO[bytes]) -> None:
             markdown = markdown_of(source)
             if k is not None and (plan := plan_blocks(k, markdown.splitlines())):
                 plans[page.src_uri] = [tuple(block) for block in plan]
-            if checker is not None and images is not None:
-                reports[page.src_uri] = check_images(
-                    checker, page, source, markdown, boxes=images.boxes
-                )
+            if checker is not None:
+                reports[page.src_uri] = check_images(checker, page, source, markdown, boxes=boxes)
         answer: Answer = (plans, reports)
         data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
         out.write(_frame(data))
