@@ -52,7 +52,20 @@ def on_page_markdown(markdown, page, **kwargs):
     if page.file.src_uri == "note08.md":
         return "> docker images\\n\\n" + markdown
     return markdown
+
+
+def on_post_page(output, page, **kwargs):
+    if page.file.src_uri == "note03.md":  # a block's stand-in the plugin can no longer find
+        return output.replace('data-dn-block="dn-2"', 'data-dn-block="dn-?"')
+    return output
 """
+
+
+def kept_to_plan(n: int) -> bool:
+    """Whether the worker's blocks are all note n has: not when a hook changed it, nor with a
+    command that has a problem, nor with an annotated fenced block (see `note`)."""
+    return n not in (7, 8) and n % 3 != 2 and n % 10 != 5
+
 
 COMMANDS = [
     "docker run -it ubuntu bash",
@@ -103,10 +116,11 @@ def built_both_ways(
     run: Callable[[Path], None],
     pages: int,
     prepare: Callable[[Path], None] = lambda project: None,
+    written: int = sum(kept_to_plan(n) for n in range(MIN_PAGES + 10)),
 ) -> tuple[dict[Path, bytes], list[tuple[str, str]]]:
     """The site of `make_site`, `prepare`d, built by `run` with the second process and without:
-    the same pages and messages either way, and every page from the worker. Its pages and
-    messages."""
+    the same pages and messages either way, every page from the worker, and the blocks of
+    `written` pages put into them by the worker. Its pages and messages."""
     # How far the worker gets before MkDocs needs its results depends on the machine; here the
     # build waits for all of it, so that every page and command comes from the worker.
     collect = Prework.collect
@@ -128,8 +142,8 @@ def built_both_ways(
         worker = [m for level, m in found if "a second process" in m]
         if parallel:
             assert worker == [
-                f"a second process made the command blocks of {pages} pages and checked the "
-                f"images of {pages} pages"
+                f"a second process made the command blocks of {pages} pages, put them into "
+                f"{written} written pages, and checked the images of {pages} pages"
             ]
         else:
             assert worker == []
@@ -167,6 +181,32 @@ def test_a_large_site_is_the_same_with_the_second_process_or_without(
     assert "docs/note09.md:19:9: missing image '_resources/shot-9-old.png'" in warnings, warnings
     assert "SHOT-2.PNG" in warnings
     assert any("unused.png" in m for _, m in messages)
+    # The hook hid the second stand-in: that block could not be put back, the others were.
+    assert "note03.md: the explanations of 1 command block(s) could not be put back" in warnings
+    assert [b.copy for b in blocks(site[Path("note03/index.html")].decode())] == [
+        COMMANDS[k].format(n=3) for k in (0, 2, 3)
+    ]
+
+
+def test_blocks_the_worker_did_not_put_in_are_put_in_by_the_build(
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    log_guard: LogGuard,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker that stops before it has put the blocks into the written pages: the build does."""
+    finish = Prework.finish
+
+    def stopped(self: Prework, timeout: float = 1.0) -> Any:
+        self._process.kill()
+        return finish(self, timeout)
+
+    monkeypatch.setattr(Prework, "finish", stopped)
+    site, _ = built_both_ways(
+        tmp_path, caplog, log_guard, monkeypatch, build, MIN_PAGES + 10, written=0
+    )
+    assert not list(tmp_path.rglob("*.dn-part"))
+    assert len(blocks(site[Path("note00/index.html")].decode())) == 4
 
 
 def all_commands() -> list[str]:
@@ -197,12 +237,14 @@ def test_the_worker_hands_back_what_the_build_would_make(tmp_path: Path) -> None
             # The page's blocks as the extension makes them, up to the first with a problem.
             source = Path(page.path).read_text(encoding="utf-8")
             made = extension_blocks(meta.get_data(source)[0])
-            planned = [(b.html, b.stand_in) for b in worker.plan(page.src_uri)]
-            assert planned
+            plan = worker.plan(page.src_uri)
+            assert plan
+            assert all(b.html == "" for b in plan)  # the worker keeps it, to put in the page
+            planned = [b.stand_in for b in plan]
             if "docker ps -all" in source:
-                assert planned == made[:-1]  # the last block has the problem
+                assert planned == [s for _, s in made[:-1]]  # the last block has the problem
             else:
-                assert planned == made
+                assert planned == [s for _, s in made]
             assert worker.plan(page.src_uri) == ()  # used once
         # Every page's image report, as the build would make it, for this very Markdown only.
         checker = Checker(
@@ -262,8 +304,9 @@ def test_a_served_site_is_the_same_with_the_second_process_or_without(
         (project / "docs" / "draft-next.md").write_text(draft, encoding="utf-8")
 
     pages = MIN_PAGES + 11
+    written = sum(kept_to_plan(n) for n in range(MIN_PAGES + 10)) + 1  # the draft too
     site, _ = built_both_ways(
-        tmp_path, caplog, log_guard, monkeypatch, serve_build, pages, prepare=add_draft
+        tmp_path, caplog, log_guard, monkeypatch, serve_build, pages, add_draft, written
     )
     draft_page = site[Path("draft-next/index.html")].decode()
     assert 'class="dn-cmd"' in draft_page and 'class="dn-image-problem"' in draft_page
@@ -282,10 +325,12 @@ def test_a_page_that_leaves_its_plan_is_made_as_without_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Blocks made ahead are used while they match the page, one by one from its top; the rest of
-    the page is made here, explained as if every block had been made here."""
+    the page is made here, explained as if every block had been made here. The second process puts
+    the blocks into the written page only if the page kept to its plan to the end."""
     note = "> docker run -it ubuntu bash\n\n> docker run -d -p 80:80 nginx\n\n> docker ps -a\n"
     plan = prework.plan_blocks(knowledge.load([]), note.splitlines())
     assert [(b.html, b.stand_in) for b in plan] == extension_blocks(note)
+    sent = [block._replace(html="") for block in plan]  # as the build gets them
     # A Markdown block that is a planned block as written is not even read.
     read: list[str] = []
     split = _CommandQuoteProcessor._split
@@ -302,15 +347,15 @@ def test_a_page_that_leaves_its_plan_is_made_as_without_one(
     ):
         read.clear()
         extension = DockerCommandsExtension(defer_explanations=True, report=lambda d: None)
-        extension.set_page("note.md", changed, plan)
+        extension.set_page("note.md", changed, sent)
         html = markdown.Markdown(extensions=[extension]).convert(changed)
         assert len(read) == reads, read
         stand_ins = re.findall(r'<div data-dn-block="dn-\d+">.*?</div>', html, re.S)
         made = list(zip(extension.deferred.values(), stand_ins, strict=True))
+        # "": the second process puts it in; a page that left its plan is made here whole.
+        assert [h == "" for h, _ in made] == [used == len(plan)] * len(made)
+        made = [(h or plan[k].html, s) for k, (h, s) in enumerate(made)]
         assert made == extension_blocks(changed)
-        # The blocks taken from the plan are its very strings.
-        taken = [h is b.html for (h, _), b in zip(made[:3], plan, strict=True)]
-        assert taken == [k < used for k in range(3)]
 
 
 def test_a_build_where_no_second_process_can_start_does_all_itself(
@@ -350,16 +395,19 @@ def test_a_failing_worker_leaves_the_work_to_the_build(tmp_path: Path) -> None:
 
 def test_only_framed_answers_are_read() -> None:
     """Anything else on the worker's output (a `sitecustomize` that prints) ends the reading."""
-    answer = ({"a.md": [("docker ps",)]}, {})
-    good = prework._frame(pickle.dumps(answer))
+    answer = pickle.dumps(({"a.md": [("docker ps",)]}, {}))
+    good = prework._frame(prework._ANSWER, answer)
     received = bytearray(good + good + good[:-1] + bytes(100))
     filled = 3 * len(good) - 1
-    assert prework._take_answers(received, filled) == ([answer, answer], len(good) - 1, True)
+    taken = [(prework._ANSWER, answer)] * 2
+    assert prework._take_frames(received, filled) == (taken, len(good) - 1, True)
     assert received[: len(good) - 1] == good[:-1]  # the third, to the front, waits for its end
     received[len(good) - 1] = good[-1]
-    assert prework._take_answers(received, len(good)) == ([answer], 0, True)
+    assert prework._take_frames(received, len(good)) == (taken[:1], 0, True)
     received = bytearray(b"hello from sitecustomize\n" + good)
-    assert prework._take_answers(received, len(received)) == ([], len(received), False)
+    assert prework._take_frames(received, len(received)) == ([], len(received), False)
+    unknown = bytearray(prework._frame(b"?", answer))  # a kind of frame it does not know
+    assert prework._take_frames(unknown, len(unknown)) == ([], len(unknown), False)
 
 
 def test_a_job_reaches_the_worker_whole() -> None:

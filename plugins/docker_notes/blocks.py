@@ -7,17 +7,22 @@ blocks with it.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import NamedTuple
 
+from .commands.knowledge import Knowledge
+from .commands.parse import parse_cached
 from .commands.render import Command, ascii_html, render_block, search_texts
 
 
 class PlannedBlock(NamedTuple):
     """A block made ahead for a page (prework.py): the commands' texts, its HTML, its stand-in,
-    and the Markdown block it was made from.
+    and the Markdown block it was made from. The build gets it without its HTML (""): the second
+    process puts that into the written page.
 
     It is what this extension makes for the same commands at the same place on the page: the HTML
     of a block depends only on its commands, its number and the blocks before it on the page. A
@@ -52,6 +57,17 @@ def block_html(
     texts = [t for t in dict.fromkeys(search_texts(commands)) if t not in indexed]
     indexed.update(texts)
     return html, stand_in(block_id, "\n".join(c.copy_text for c in commands), " ".join(texts))
+
+
+def remade(
+    texts: Sequence[Sequence[str]], k: Knowledge, seen: dict[str, str], indexed: set[str] | None
+) -> list[str]:
+    """The HTML of a page's first blocks made again from their commands' texts (blocks made
+    ahead, whose commands had no problems), as `block_html` makes them, numbered from dn-1."""
+    return [
+        block_html([parse_cached(text, k) for text in block], f"dn-{n + 1}", seen, indexed)[0]
+        for n, block in enumerate(texts)
+    ]
 
 
 def stand_in(block_id: str, commands: str, text: str) -> str:
@@ -113,3 +129,29 @@ def _restore_as_made(
         return None
     parts.append(page_html[done:])
     return "".join(parts)
+
+
+def put_blocks(path: str, blocks: Sequence[str], stand_ins: Sequence[str]) -> list[str]:
+    """Put a page's first blocks (numbered from dn-1) into the page written at path, in place of
+    their stand-ins as made, as `restore_deferred` does; the ids not found. A block found already
+    in the page counts as put (a second process that stopped after writing it)."""
+    ids = [f"dn-{n + 1}" for n in range(len(blocks))]
+    deferred = dict(zip(ids, blocks, strict=True))
+    try:
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as f:
+            page = f.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ids
+    restored, lost = restore_deferred(page, deferred, dict(zip(ids, stand_ins, strict=True)))
+    if len(lost) < len(ids):
+        # Whole or not at all: a page is never left half written.
+        part = f"{path}.dn-part"
+        try:
+            with open(part, "wb") as f:
+                f.write(restored.encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs does
+            os.replace(part, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.remove(part)
+            return ids
+    return [block_id for block_id in lost if deferred[block_id] not in page]

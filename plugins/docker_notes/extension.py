@@ -27,7 +27,7 @@ from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.preprocessors import Preprocessor
 
-from .blocks import PlannedBlock, block_html
+from .blocks import PlannedBlock, block_html, remade
 from .commands import detect, knowledge
 from .commands.model import INFO, WARNING, ParsedCommand, Problem
 from .commands.parse import parse_cached
@@ -124,7 +124,8 @@ class DockerCommandsExtension(Extension):
             source=self.getConfig("source") or None,
             deferred=self.deferred if self.getConfig("defer_explanations") else None,
             stand_ins=self.stand_ins,
-            plan=self.plan,
+            # Planned blocks come without their HTML, which only a deferring build can leave out.
+            plan=self.plan if self.getConfig("defer_explanations") else (),
             lines_before=self.lines_before,
         )
         self.plan, self.lines_before = (), None  # for this page only
@@ -215,11 +216,13 @@ class _State:
 
     def leave_plan(self) -> None:
         """Make the rest of the page here: first what the planned blocks so far left in `seen`
-        and `indexed`, which the blocks after them depend on."""
+        and `indexed`, which the blocks after them depend on, and their HTML, which the second
+        process would have put in the page only if it had made all its blocks."""
         if self.planned > 0:
-            for n, block in enumerate(self.plan[: self.planned]):
-                commands = [parse_cached(text, self.knowledge) for text in block.texts]
-                block_html(commands, f"dn-{n + 1}", self.seen, self.search_index)
+            used = [block.texts for block in self.plan[: self.planned]]
+            made = remade(used, self.knowledge, self.seen, self.search_index)
+            if self.deferred is not None:
+                self.deferred.update((f"dn-{n + 1}", html) for n, html in enumerate(made))
         self.planned = -1
 
     def resolve(self, command: Command | _Planned) -> Command:
@@ -475,7 +478,8 @@ class _CommandQuoteProcessor(BlockProcessor):
     def _place(self, parent: etree.Element, block_id: str, html: str, shown: str | None) -> None:
         if self.state.deferred is not None and shown is not None:
             # Plugins parse every page's HTML: they get a light stand-in (what the search should
-            # index), the written page the block.
+            # index), the written page the block. A planned block's HTML is "": the second
+            # process puts it into the written page (or leave_plan makes it).
             self.state.deferred[block_id] = html
             self.state.stand_ins[block_id] = html = shown
         placeholder = self.parser.md.htmlStash.store(html)

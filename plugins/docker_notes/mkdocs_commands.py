@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from .blocks import restore_deferred
+from .blocks import put_blocks, remade, restore_deferred
 from .commands import knowledge
 from .extension import Diagnostic, DockerCommandsExtension
 from .fences import superfences_entries
@@ -59,6 +59,13 @@ class CommandBlocks:
         # Page -> its blocks and their stand-ins, from rendering until the page is written.
         self.deferred: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
         self.prework: Prework | None = None
+        # Page -> the commands' texts of its blocks made ahead; once written, page -> where, and
+        # the texts and stand-ins of the blocks the second process is to put in (plain tuples of
+        # strings, which the garbage collector soon stops looking at: the pages of a large site
+        # wait for them between MkDocs' two passes); the last page written, to tell the worker of.
+        self._planned: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._held: dict[str, tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]]] = {}
+        self._written_last: tuple[str, int] | None = None
         extensions = mkdocs_config.markdown_extensions
         # Listed by name too (as Zensical needs): one instance only, ours, with the plugin's logger.
         extensions[:] = [e for e in extensions if e not in EXTENSION_NAMES]
@@ -98,6 +105,8 @@ class CommandBlocks:
     def on_page_markdown(self, markdown: str, page: Page) -> None:
         file = page.file
         plan = self.prework.plan(file.src_uri) if self.prework else ()
+        if plan:
+            self._planned[file.src_uri] = tuple(block.texts for block in plan)
         if not file.abs_src_path:
             self.extension.set_page(file.src_uri, markdown, plan)
             return
@@ -113,17 +122,59 @@ class CommandBlocks:
         self.deferred[page.file.src_uri] = (self.extension.deferred, self.extension.stand_ins)
 
     def on_post_page(self, output: str, page: Page) -> str:
-        """The explanations go back in after the search plugins have indexed the page."""
-        blocks, stand_ins = self.deferred.pop(page.file.src_uri, ({}, {}))
+        """The explanations go back in after the search plugins have indexed the page. Those of
+        a page whose blocks all came from the second process, it puts in once MkDocs has written
+        the page (so the build neither gets nor copies them)."""
+        src_uri = page.file.src_uri
+        blocks, stand_ins = self.deferred.pop(src_uri, ({}, {}))
+        if self.prework and self._written_last is not None:
+            self.prework.written(*self._written_last)  # MkDocs has written it since
+            self._written_last = None
+        # Blocks whose HTML the second process holds: "" (the page's first ones; see leave_plan).
+        held = [block_id for block_id, html in blocks.items() if not html]
+        if held:
+            blocks = {block_id: html for block_id, html in blocks.items() if html}
+            texts = self._planned.pop(src_uri, ())[: len(held)]
+            if self.prework and page.file.abs_dest_path and output.strip():
+                shown = tuple(stand_ins[block_id] for block_id in held)
+                self._held[src_uri] = (page.file.abs_dest_path, texts, shown)
+                self._written_last = (src_uri, len(held))
+            else:  # not written by MkDocs, or no second process to tell: made here
+                remade_html = remade(texts, self.knowledge, {}, None)
+                blocks.update(zip(held, remade_html, strict=True))
+        self._planned.pop(src_uri, None)
         output, lost = restore_deferred(output, blocks, stand_ins)
+        self._lost(src_uri, lost)
+        return output
+
+    def on_post_build(self) -> None:
+        """Wait for the second process to put the blocks into the last pages; the pages it did
+        not confirm (it failed), the build puts right."""
+        if not self.prework:
+            return
+        if self._written_last is not None:
+            self.prework.written(*self._written_last)
+            self._written_last = None
+        written = self.prework.finish() if self._held else {}
+        for src_uri, (dest, texts, stand_ins) in self._held.items():
+            lost = written.get(src_uri) if written is not None else None
+            if lost is None:
+                lost = put_blocks(dest, remade(texts, self.knowledge, {}, None), stand_ins)
+            self._lost(src_uri, lost)
+        self._held.clear()
+
+    def _lost(self, src_uri: str, lost: list[str]) -> None:
         if lost:
             self.log.warning(
                 "%s: the explanations of %d command block(s) could not be put back "
                 "(another plugin changed their stand-ins)",
-                page.file.src_uri,
+                src_uri,
                 len(lost),
             )
-        return output
+
+    @property
+    def knowledge(self) -> knowledge.Knowledge:
+        return self.extension.knowledge
 
     def use(self, prework: Prework) -> None:
         """Take each page's blocks from what the second process makes (see prework.py)."""

@@ -124,7 +124,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         serving = self.command == "serve"
         inclusion = InclusionLevel.is_in_serve if serving else InclusionLevel.is_included
         pages = [
-            prework.Page(f.src_uri, f.abs_src_path, f.url)
+            prework.Page(f.src_uri, f.abs_src_path, f.url, f.abs_dest_path)
             for f in files.documentation_pages(inclusion=inclusion)
             if f.abs_src_path
         ]
@@ -137,6 +137,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
                 docs_dir=config.docs_dir,
                 knowledge=self._knowledge_files(),
                 images=self.images.job() if self.images else None,
+                site_dir=config.site_dir,
             )
         )
         if self.commands:
@@ -181,7 +182,11 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             self.commands.on_serve(server)
         return server
 
+    @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Early: plugins that read the written pages then find the blocks in them."""
+        if self.commands:
+            self.commands.on_post_build()
         self._close_prework()
         if self.images:
             self.images.on_post_build()
@@ -194,9 +199,10 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             return
         if self.prework.started:  # else the site had fewer notes than it takes
             log.debug(
-                "a second process made the command blocks of %d pages and checked the images "
-                "of %d pages",
+                "a second process made the command blocks of %d pages, put them into %d "
+                "written pages, and checked the images of %d pages",
                 self.prework.plans_used,
+                self.prework.pages_written,
                 self.prework.reports_used,
             )
         if failed := self.prework.close():

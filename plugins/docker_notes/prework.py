@@ -2,10 +2,11 @@
 
 MkDocs builds on one core. On a site of hundreds of notes, rendering every command line and checking
 every image reference is most of what the plugin costs; a worker process reads the notes ahead of
-MkDocs, in the order MkDocs renders them, and hands back each page's command blocks (plain strings:
-cheap to send and to load) and image report. The build looks them up first: a page the worker has
-not reached yet is simply done in place, so the pages and messages come out the same either way,
-only sooner.
+MkDocs, in the order MkDocs renders them, and hands back each page's image report and the light
+stand-ins of its command blocks (what the search indexes); it keeps the blocks' HTML, and writes it
+into each page once MkDocs has written the page. The build looks the answers up first: a page the
+worker has not reached yet is simply done in place, so the pages and messages come out the same
+either way, only sooner.
 
 - A page's blocks are used while the blocks the extension finds are, one by one from the top of the
   page, the same commands as the worker's (blocks.py, `PlannedBlock`); from the first that is
@@ -14,6 +15,14 @@ only sooner.
 - An image report is used only if the page's Markdown is, byte for byte, what the worker checked,
   and its URL the same (another plugin may have changed either), and it is logged by the build, in
   page order.
+- The answers wait in the build as they came (bytes, which the garbage collector does not look
+  through) until the build reaches one of their pages: 4,500 blocks made into objects ahead of
+  their pages made each of the collector's full passes half as long again.
+- Each page whose blocks all came from the worker is written by MkDocs with their stand-ins; the
+  build then tells the worker, which puts the blocks in (as the build would, `restore_deferred`)
+  while the build goes on. At the end the build waits for it; a page it did not confirm, the
+  build puts right itself. The build neither receives the blocks' HTML (23 MB at 1,000 notes) nor
+  copies each page once more to put it in.
 
 The worker starts as early as the plugin can tell it will be wanted (plugin.py: once its options
 are read under `mkdocs build`, else at on_config), so that Python has started and imported the
@@ -40,6 +49,7 @@ import itertools
 import json
 import os
 import pickle
+import queue
 import re
 import select
 import subprocess
@@ -50,7 +60,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
-from .blocks import PlannedBlock, block_html
+from .blocks import PlannedBlock, block_html, put_blocks
 from .commands import detect, knowledge
 from .commands.parse import parse_cached
 from .commands.tokens import UnbalancedQuote
@@ -94,6 +104,7 @@ class Page:
     src_uri: str
     path: str
     url: str
+    dest: str = ""  # where MkDocs writes the page: the worker puts the blocks in there
 
 
 @dataclass
@@ -114,6 +125,7 @@ class Job:
     docs_dir: str  # no file outside it is read
     knowledge: list[str] | None = None  # the command blocks' knowledge files; None: no commands
     images: ImageJob | None = None  # None: no image checks
+    site_dir: str = ""  # the worker writes only the pages under it
 
     # Pages and files as a list per field: `dataclasses.asdict` took 30 ms for 4,000 files, a list
     # per file 5 ms (and as many objects for the collector to track).
@@ -127,7 +139,8 @@ class Job:
             }
         pages = [[getattr(p, f) for p in self.pages] for f in Page.__dataclass_fields__]
         job = {"pages": pages, "docs_dir": self.docs_dir, "knowledge": self.knowledge}
-        return json.dumps({**job, "images": images}).encode()
+        # One line: the build's notices follow it (see Prework.written).
+        return json.dumps({**job, "images": images, "site_dir": self.site_dir}).encode() + b"\n"
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Job:
@@ -136,7 +149,7 @@ class Job:
             entries = [Entry(*fields) for fields in zip(*images["entries"], strict=True)]
             images = ImageJob(**{**images, "entries": entries})
         pages = [Page(*fields) for fields in zip(*data["pages"], strict=True)]
-        return cls(pages, data["docs_dir"], data["knowledge"], images)
+        return cls(pages, data["docs_dir"], data["knowledge"], images, data["site_dir"])
 
 
 def digest(markdown: str) -> bytes:
@@ -144,13 +157,33 @@ def digest(markdown: str) -> bytes:
 
 
 # What the worker sends back for a chunk of pages: page -> its command blocks (each a PlannedBlock
-# as a plain tuple: tuples unpickle faster than any class), and page -> (digest of the Markdown
-# checked, the page's URL, its image report).
+# as a plain tuple, its HTML left out: tuples unpickle faster than any class), and page -> (digest
+# of the Markdown checked, the page's URL, its image report).
 Answer = tuple[dict[str, list[tuple[Any, ...]]], dict[str, tuple[bytes, str, PageReport]]]
+# And at the end, for each page the build said it had written: the ids of the blocks it could not
+# put back (another plugin changed their stand-ins).
+Written = dict[str, list[str]]
 
 # The worker's command line. Not `-m`: that would put the current folder first on sys.path, where
 # a project's own `docker_notes/` or `yaml.py` would be imported instead.
 _WORKER = "import sys; del sys.path[0]; from docker_notes.prework import main; main()"
+
+# The build tells the worker of its written pages in batches: each one wakes the thread that
+# sends them. The last ones go at the end of the build, which then waits for the worker.
+NOTICES = 25
+WRITE_TIMEOUT = 60.0
+
+
+def chunks(pages: int) -> list[range]:
+    """The pages (by their place in the job) of each answer, in the order the worker sends them."""
+    found: list[range] = []
+    start = 0
+    for size in itertools.chain(CHUNKS, itertools.repeat(CHUNKS[-1])):
+        if start >= pages:
+            return found
+        found.append(range(start, min(start + size, pages)))
+        start += size
+    return found  # not reached: the sizes repeat
 
 
 class Prework:
@@ -159,7 +192,13 @@ class Prework:
         waits for its job (`start`)."""
         self._plans: dict[str, tuple[PlannedBlock, ...]] = {}
         self._reports: dict[str, tuple[bytes, str, PageReport]] = {}
-        self.plans_used = self.reports_used = 0
+        # Answers as they came, still pickled, until the build reaches one of their pages.
+        self._answers: list[bytes | None] = []
+        self._chunk_of: dict[str, int] = {}  # page -> its answer
+        self._chunks = 0
+        self._written: Written | None = None
+        self._notices: list[tuple[str, int]] = []
+        self.plans_used = self.reports_used = self.pages_written = 0
         self.started = False
         # Raises OSError when no process can be started (the caller builds without it).
         self._process = subprocess.Popen(
@@ -173,27 +212,23 @@ class Prework:
             _widen(pipe.fileno())
         # The answers are read by the build between its pages, without waiting: a thread reading
         # them would wait for the interpreter lock at every read, a few milliseconds each time.
-        self._answers = self._process.stdout.fileno()
+        self._output = self._process.stdout.fileno()
         try:
-            os.set_blocking(self._answers, False)
+            os.set_blocking(self._output, False)
         except OSError:
             self.close()
             raise
         self._received = bytearray(_READ_SIZE)
         self._filled = 0  # bytes of _received read from the worker
         self._ended = False  # the worker's output has ended, or is not answers
+        self._sender = _Sender(self._process.stdin)
 
     def start(self, job: Job) -> None:
-        # A thread, so that neither a full pipe nor a slow worker ever blocks the build.
-        threading.Thread(target=self._send, args=(job.to_json(),), daemon=True).start()
+        for n, pages in enumerate(chunks(len(job.pages))):
+            self._chunk_of.update((job.pages[k].src_uri, n) for k in pages)
+        self._chunks = len(chunks(len(job.pages)))
+        self._sender.send(job.to_json())
         self.started = True
-
-    def _send(self, request: bytes) -> None:
-        stdin = self._process.stdin
-        assert stdin is not None
-        # An OSError: the worker is gone, and the build does everything itself.
-        with contextlib.suppress(OSError), stdin:
-            stdin.write(request)
 
     def _read(self) -> None:
         """Take what the worker has written so far, into one buffer kept for the whole build
@@ -203,7 +238,7 @@ class Prework:
                 self._received += bytes(len(self._received))
             with memoryview(self._received) as free:
                 try:
-                    size = os.readv(self._answers, [free[self._filled :]])
+                    size = os.readv(self._output, [free[self._filled :]])
                 except BlockingIOError:
                     return
                 except OSError:
@@ -213,18 +248,33 @@ class Prework:
 
     def collect(self) -> None:
         """Take in what the worker has finished; never waits for it."""
-        if not self.started:
-            return
+        if self.started:
+            self._collect()
+
+    def _collect(self) -> None:
         self._read()
-        answers, self._filled, framed = _take_answers(self._received, self._filled)
+        frames, self._filled, framed = _take_frames(self._received, self._filled)
         self._ended |= not framed  # not answers: the rest is done by the build
-        for plans, reports in answers:
-            for src_uri, blocks in plans.items():
-                self._plans[src_uri] = tuple(PlannedBlock(*block) for block in blocks)
+        for kind, data in frames:
+            if kind == _ANSWER:
+                self._answers.append(data)
+            else:
+                self._written = pickle.loads(data)
+
+    def _open(self, src_uri: str) -> None:
+        """Unpickle the answer that holds the page, if it has come."""
+        n = self._chunk_of.get(src_uri, len(self._answers))
+        if n < len(self._answers) and (data := self._answers[n]) is not None:
+            self._answers[n] = None
+            plans, reports = pickle.loads(data)
+            for page, blocks in plans.items():
+                self._plans[page] = tuple(PlannedBlock(*block) for block in blocks)
             self._reports.update(reports)
 
     def plan(self, src_uri: str) -> tuple[PlannedBlock, ...]:
-        """The page's command blocks as the worker made them (the extension checks each one)."""
+        """The page's command blocks as the worker made them (the extension checks each one),
+        without their HTML: the worker puts it in the written page (see `written`)."""
+        self._open(src_uri)
         found = self._plans.pop(src_uri, ())
         self.plans_used += bool(found)
         return found
@@ -232,33 +282,96 @@ class Prework:
     def report(self, src_uri: str, markdown: str, url: str) -> PageReport | None:
         """The worker's image report of this page, if it checked this very Markdown for a page
         at this URL (raw `<img>` paths are rewritten relative to it)."""
+        self._open(src_uri)
         found = self._reports.pop(src_uri, None)
         if found is None or found[0] != digest(markdown) or found[1] != url:
             return None
         self.reports_used += 1
         return found[2]
 
-    def wait(self, timeout: float) -> bool:
-        """Wait until the worker has sent all its answers; True if it has."""
+    def written(self, src_uri: str, blocks: int) -> None:
+        """MkDocs has written the page with the stand-ins of its first `blocks` command blocks,
+        all from the worker's plan: the worker is to put the blocks in."""
+        self._notices.append((src_uri, blocks))
+        if len(self._notices) >= NOTICES:
+            self._sender.send(_notices(self._notices))
+            self._notices = []
+
+    def finish(self, timeout: float = WRITE_TIMEOUT) -> Written | None:
+        """Tell the worker that the build is over and wait until it has put the blocks into the
+        pages it was told of. For each such page, the blocks it could not put back; None if the
+        worker did not answer in time (then none of its pages can be counted on)."""
+        if not self.started:
+            return {}
+        self._sender.send(_notices(self._notices))
+        self._notices = []
+        self._sender.close()
         deadline = time.monotonic() + timeout
-        while self.started and not self._ended:
+        while self._written is None and not self._ended:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            select.select([self._output], [], [], left)
+            self._collect()
+        self.pages_written = len(self._written or {})
+        return self._written
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until the worker has sent all its answers, or stopped; False if it has not in
+        time."""
+        deadline = time.monotonic() + timeout
+        while self.started and not self._ended and len(self._answers) < self._chunks:
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
-            select.select([self._answers], [], [], left)
-            self._read()
-        return self._ended
+            select.select([self._output], [], [], left)
+            self._collect()
+        return self._ended or len(self._answers) >= self._chunks
 
     def close(self) -> int | None:
         """Stop the worker; its exit status if it had failed (the build then did its work)."""
         failed = self._process.poll() or None
         self._process.kill()
         self._process.wait()
-        if not self.started and self._process.stdin is not None:
-            self._process.stdin.close()  # no thread is writing to it
+        self._sender.close()
         if self._process.stdout is not None:
             self._process.stdout.close()
         return failed
+
+
+def _notices(pages: list[tuple[str, int]]) -> bytes:
+    return b"".join(json.dumps(page).encode() + b"\n" for page in pages)
+
+
+class _Sender:
+    """Writes to the worker from a thread, in order, so that neither a full pipe nor a slow
+    worker ever blocks the build."""
+
+    def __init__(self, pipe: IO[bytes]) -> None:
+        self._pipe = pipe
+        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def send(self, data: bytes) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        if data:
+            self._queue.put(data)
+
+    def close(self) -> None:
+        if self._thread is None:
+            with contextlib.suppress(OSError):
+                self._pipe.close()  # no thread is writing to it
+        else:
+            self._queue.put(None)
+
+    def _run(self) -> None:
+        # An OSError: the worker is gone, and the build does everything itself.
+        with contextlib.suppress(OSError), self._pipe:
+            while (data := self._queue.get()) is not None:
+                self._pipe.write(data)
+                self._pipe.flush()
 
 
 def _widen(fd: int) -> None:
@@ -270,36 +383,42 @@ def _widen(fd: int) -> None:
         fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _READ_SIZE)
 
 
-# Each answer is framed by a mark and its size: anything else on the worker's output (a
+# Each frame is a mark, its kind and its size: anything else on the worker's output (a
 # `sitecustomize` that prints) ends the reading instead of being taken for an answer.
 _MARK = b"docker-notes\n"
-_HEADER = len(_MARK) + 8
+_ANSWER, _WRITTEN = b"A", b"W"
+_HEADER = len(_MARK) + 1 + 8
 _MAX_FRAME = 1 << 30
 _READ_SIZE = 1 << 20
 
 
-def _frame(data: bytes) -> bytes:
-    return _MARK + len(data).to_bytes(8, "big") + data
+def _frame(kind: bytes, data: bytes) -> bytes:
+    return _MARK + kind + len(data).to_bytes(8, "big") + data
 
 
-def _take_answers(received: bytearray, filled: int) -> tuple[list[Answer], int, bool]:
-    """The whole answers among the first `filled` bytes of `received`, taken out of it: what
-    follows them (the start of the next one) moves to the front, and its size is returned. And
-    False if what follows them is not an answer."""
-    answers: list[Answer] = []
+def _take_frames(received: bytearray, filled: int) -> tuple[list[tuple[bytes, bytes]], int, bool]:
+    """The whole frames among the first `filled` bytes of `received` (kind, data), taken out of
+    it: what follows them (the start of the next one) moves to the front, and its size is
+    returned. And False if what follows them is not a frame."""
+    frames: list[tuple[bytes, bytes]] = []
     done, framed = 0, True
     with memoryview(received) as view:
         while filled - done >= _HEADER:
-            size = int.from_bytes(view[done + len(_MARK) : done + _HEADER], "big")
-            if view[done : done + len(_MARK)] != _MARK or size > _MAX_FRAME:
+            kind = bytes(view[done + len(_MARK) : done + len(_MARK) + 1])
+            size = int.from_bytes(view[done + _HEADER - 8 : done + _HEADER], "big")
+            if (
+                view[done : done + len(_MARK)] != _MARK
+                or kind not in (_ANSWER, _WRITTEN)
+                or size > _MAX_FRAME
+            ):
                 framed = False
                 break
             if filled - done - _HEADER < size:
                 break  # the rest of it is still on its way
-            answers.append(pickle.loads(view[done + _HEADER : done + _HEADER + size]))
+            frames.append((kind, bytes(view[done + _HEADER : done + _HEADER + size])))
             done += _HEADER + size
         view[: filled - done] = view[done:filled]
-    return answers, filled - done, framed
+    return frames, filled - done, framed
 
 
 # --- the worker ---------------------------------------------------------------------------------
@@ -397,8 +516,9 @@ def markdown_of(source: str) -> str:
     return source
 
 
-def work(job: Job, out: IO[bytes]) -> None:
-    """One pickled Answer per chunk of pages, written to `out`."""
+def work(job: Job, build: _Lines, out: IO[bytes]) -> None:
+    """One pickled Answer per chunk of pages, written to `out`; between chunks and after them,
+    the blocks put into each page the build says it has written; at the end, what could not be."""
     k = knowledge.load(job.knowledge) if job.knowledge is not None else None
     checker, boxes = None, False
     if (images := job.images) is not None:
@@ -409,15 +529,13 @@ def work(job: Job, out: IO[bytes]) -> None:
         )
         boxes = images.boxes
     docs = os.path.join(os.path.realpath(job.docs_dir), "")
-    start = 0
-    for n in itertools.count():
-        chunk = job.pages[start : start + CHUNKS[min(n, len(CHUNKS) - 1)]]
-        if not chunk:
-            return
-        start += len(chunk)
+    pages = _WrittenPages(job)
+    for chunk in chunks(len(job.pages)):
+        if build.ended:
+            break  # the build is over: it needs no more answers
         plans: dict[str, list[tuple[Any, ...]]] = {}
         reports: dict[str, tuple[bytes, str, PageReport]] = {}
-        for page in chunk:
+        for page in (job.pages[n] for n in chunk):
             real = os.path.realpath(page.path)
             if not real.startswith(docs):
                 continue  # a note linked in from outside docs/: left to the build
@@ -431,23 +549,87 @@ def work(job: Job, out: IO[bytes]) -> None:
                 continue  # the build reports it
             markdown = markdown_of(source)
             if k is not None and (plan := plan_blocks(k, markdown.splitlines())):
-                plans[page.src_uri] = [tuple(block) for block in plan]
+                pages.made[page.src_uri] = plan
+                plans[page.src_uri] = [block._replace(html="") for block in plan]
             if checker is not None:
                 reports[page.src_uri] = check_images(checker, page, source, markdown, boxes=boxes)
         answer: Answer = (plans, reports)
-        data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
-        out.write(_frame(data))
+        out.write(_frame(_ANSWER, pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)))
         out.flush()
+        for line in build.ready():
+            pages.put(line)
+    while (last := build.next()) is not None:
+        pages.put(last)
+    out.write(_frame(_WRITTEN, pickle.dumps(pages.written, pickle.HIGHEST_PROTOCOL)))
+    out.flush()
+
+
+class _WrittenPages:
+    """Puts the blocks the worker made into the pages MkDocs has written with their stand-ins."""
+
+    def __init__(self, job: Job) -> None:
+        self.made: dict[str, list[PlannedBlock]] = {}
+        self.written: Written = {}
+        self._dest = {page.src_uri: page.dest for page in job.pages}
+        self._site = os.path.join(os.path.realpath(job.site_dir), "") if job.site_dir else ""
+
+    def put(self, notice: bytes) -> None:
+        """A notice from the build: [page, how many of its first blocks are the worker's]."""
+        src_uri, count = json.loads(notice)
+        used = self.made.pop(src_uri, [])[:count]
+        path = os.path.realpath(self._dest.get(src_uri) or os.devnull)
+        if len(used) < count or not self._site or not path.startswith(self._site):
+            # Only pages of this site, with blocks made here.
+            self.written[src_uri] = [f"dn-{n + 1}" for n in range(count)]
+            return
+        html = [block.html for block in used]
+        self.written[src_uri] = put_blocks(path, html, [b.stand_in or "" for b in used])
+
+
+class _Lines:
+    """What the build sends, line by line: the job, then notices of written pages; read straight
+    from the pipe, with or without waiting."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._pending = b""
+        self.ended = False  # the build has closed the pipe: its pages are written
+
+    def _fill(self, wait: bool) -> None:
+        os.set_blocking(self._fd, wait)
+        try:
+            data = os.read(self._fd, _READ_SIZE)
+        except BlockingIOError:
+            return
+        self.ended = not data
+        self._pending += data
+
+    def next(self) -> bytes | None:
+        """The next line, waited for; None once the build has closed the pipe."""
+        while b"\n" not in self._pending and not self.ended:
+            self._fill(wait=True)
+        line, found, self._pending = self._pending.partition(b"\n")
+        return line if found else None
+
+    def ready(self) -> list[bytes]:
+        """The whole lines sent so far, without waiting."""
+        if not self.ended:
+            self._fill(wait=False)
+        *lines, self._pending = self._pending.split(b"\n")
+        return lines
 
 
 def main() -> None:
-    """The worker: a Job (JSON) on stdin, Answers on stdout. The knowledge files named on the
+    """The worker: a Job (one line of JSON) then notices of written pages on stdin; Answers, then
+    what it could not put into the written pages, on stdout. The knowledge files named on the
     command line are loaded while the build lists its files (work() finds them loaded)."""
     preload = json.loads(sys.argv[1]) if len(sys.argv) > 1 else None
     if preload is not None:
         with contextlib.suppress(knowledge.KnowledgeError):  # work() fails on it, and says so
             knowledge.load(preload)
-    work(Job.from_json(json.load(sys.stdin)), sys.stdout.buffer)
+    build = _Lines(sys.stdin.fileno())
+    if (job := build.next()) is not None:
+        work(Job.from_json(json.loads(job)), build, sys.stdout.buffer)
 
 
 if __name__ == "__main__":  # by hand: python -m docker_notes.prework < job.json > answers
