@@ -57,9 +57,11 @@ def test_command_quotes_become_blocks_and_the_rest_is_untouched(parts: list[str]
     parts = [p for p in parts if p.count("```") % 2 == 0 and p.count("~~~") % 2 == 0]
     text = "\n\n".join(parts)
     converted, _ = render(text)
-    # Replace each command quote by a marker paragraph: the rest must render identically.
-    marked = "\n\n".join("[command block]" if p in _quotes(parts) else p for p in parts)
-    expected = plain(marked).replace("<p>[command block]</p>", "[command block]")
+    # Replace each command quote by a marker paragraph: the rest must render identically. It
+    # holds a `>`, as the quote does: Python-Markdown's reading of raw HTML before it (an unclosed
+    # `<?`) ends there.
+    marked = "\n\n".join("[command block]>" if p in _quotes(parts) else p for p in parts)
+    expected = plain(marked).replace("<p>[command block]&gt;</p>", "[command block]")
     assert without_blocks(converted) == expected
     found = blocks(converted)
     quotes = [p for p in parts if p in _quotes(parts)]
