@@ -159,10 +159,12 @@ class _State:
     report: Reporter
     path: str
     source: str | None
-    lines: list[str] = field(default_factory=list)  # the source's lines, tabs expanded
-    raw_lines: list[str] = field(default_factory=list)  # the source's lines as written
+    text: str = ""  # the page's text as written (`source`, or the Markdown as given)
     tabs: bool = False  # the source has tabs (else its lines are as written)
     cursor: int = 0  # source lines before this one were already matched
+    # Planned blocks placed since the cursor last moved: their lines are looked at only when
+    # a line number is needed (a page that keeps to its plan has no problem to report).
+    placed: list[PlannedBlock] = field(default_factory=list)
     blocks: int = 0
     deferred: dict[str, str] | None = None
     stand_ins: dict[str, str] = field(default_factory=dict)  # id -> stand-in, when deferring
@@ -173,7 +175,10 @@ class _State:
     planned: int = 0  # blocks of the plan used so far; -1 once the page has left it
     plan_texts: frozenset[str] = frozenset()
 
-    def start_page(self, plan: Sequence[PlannedBlock]) -> None:
+    def start_page(self, text: str, plan: Sequence[PlannedBlock]) -> None:
+        self.text, self.tabs = text, "\t" in text
+        self._raw_lines = self._lines = None
+        self.placed.clear()
         self.cursor = self.blocks = self.planned = 0
         self.indexed.clear()
         self.seen.clear()
@@ -230,8 +235,27 @@ class _State:
             return parse_cached(command.text, self.knowledge)  # without problems: it was planned
         return command
 
+    _raw_lines: list[str] | None = None
+    _lines: list[str] | None = None
+
+    @property
+    def raw_lines(self) -> list[str]:
+        """The source's lines as written, split when first needed."""
+        if self._raw_lines is None:
+            self._raw_lines = self.text.splitlines()
+        return self._raw_lines
+
+    @property
+    def lines(self) -> list[str]:
+        """The source's lines, tabs expanded as Python-Markdown expands them."""
+        if self._lines is None:
+            raw = self.raw_lines
+            self._lines = [line.expandtabs(4) for line in raw] if self.tabs else raw
+        return self._lines
+
     def _find(self, text: str) -> tuple[int, int] | None:
         """0-based (line, column) of the first source line at or after the cursor holding text."""
+        self._settle()
         needle = text.strip()
         # Usually found at the cursor or just after: no list of every line's number is made.
         start = min(self.cursor, len(self.lines))
@@ -251,13 +275,19 @@ class _State:
         return found[0] + 1, found[1] + 1
 
     def locate_planned(self, block: PlannedBlock) -> None:
-        """`locate` the planned block's first line, at the line of the note the worker found it
-        on when the note still has it there."""
-        first = block.markdown.split("\n", 1)[0]
-        if 0 <= block.line < len(self.raw_lines) and self.raw_lines[block.line] == first:
-            self.cursor = max(self.cursor, block.line)
-        else:
-            self.locate(first)
+        """`locate` the planned block's first line, once a line number is needed (`_settle`)."""
+        self.placed.append(block)
+
+    def _settle(self) -> None:
+        """Move the cursor past the planned blocks placed so far: to the line of the note the
+        worker found each on, when the note still has it there."""
+        placed, self.placed = self.placed, []
+        for block in placed:
+            first = block.markdown.split("\n", 1)[0]
+            if 0 <= block.line < len(self.raw_lines) and self.raw_lines[block.line] == first:
+                self.cursor = max(self.cursor, block.line)
+            else:
+                self.locate(first)
 
     def as_written(self, text: str) -> str:
         """The line as the author wrote it: Python-Markdown expands tabs, a command keeps them."""
@@ -293,10 +323,7 @@ class _SourceCapture(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         text = self.state.source if self.state.source is not None else "\n".join(lines)
-        self.state.raw_lines = raw = text.splitlines()
-        self.state.tabs = "\t" in text
-        self.state.lines = [line.expandtabs(4) for line in raw] if self.state.tabs else raw
-        self.state.start_page(self.state.plan)
+        self.state.start_page(text, self.state.plan)
         return lines
 
 

@@ -135,7 +135,8 @@ class CommandBlocks:
         if held:
             blocks = {block_id: html for block_id, html in blocks.items() if html}
             texts = self._planned.pop(src_uri, ())[: len(held)]
-            if self.prework and page.file.abs_dest_path and output.strip():
+            # MkDocs writes a page that is not all white space (`output.strip()` would copy it).
+            if self.prework and page.file.abs_dest_path and output and not output.isspace():
                 shown = tuple(stand_ins[block_id] for block_id in held)
                 self._held[src_uri] = (page.file.abs_dest_path, texts, shown)
                 self._written_last = (src_uri, len(held))

@@ -171,6 +171,9 @@ _WORKER = "import sys; del sys.path[0]; from docker_notes.prework import main; m
 # The build tells the worker of its written pages in batches: each one wakes the thread that
 # sends them. The last ones go at the end of the build, which then waits for the worker.
 NOTICES = 25
+# The build reads the worker's answers every DRAIN pages: looking costs a system call, and an
+# answer of 25 pages is a fraction of what the pipe holds.
+DRAIN = 8
 WRITE_TIMEOUT = 60.0
 
 
@@ -196,6 +199,7 @@ class Prework:
         self._answers: list[bytes | None] = []
         self._chunk_of: dict[str, int] = {}  # page -> its answer
         self._chunks = 0
+        self._calls = 0  # of collect()
         self._written: Written | None = None
         self._notices: list[tuple[str, int]] = []
         self.plans_used = self.reports_used = self.pages_written = 0
@@ -247,8 +251,11 @@ class Prework:
             self._ended = size == 0
 
     def collect(self) -> None:
-        """Take in what the worker has finished; never waits for it."""
-        if self.started:
+        """Take in what the worker has finished, every few pages (the worker must never find
+        its pipe full; a page whose answer has not come yet looks again, see `_open`); never
+        waits for it."""
+        self._calls += 1
+        if self.started and self._calls % DRAIN == 0:
             self._collect()
 
     def _collect(self) -> None:
@@ -263,8 +270,10 @@ class Prework:
 
     def _open(self, src_uri: str) -> None:
         """Unpickle the answer that holds the page, if it has come."""
-        n = self._chunk_of.get(src_uri, len(self._answers))
-        if n < len(self._answers) and (data := self._answers[n]) is not None:
+        n = self._chunk_of.get(src_uri, -1)
+        if n >= len(self._answers) and self.started:
+            self._collect()  # it may have come since
+        if 0 <= n < len(self._answers) and (data := self._answers[n]) is not None:
             self._answers[n] = None
             plans, reports = pickle.loads(data)
             for page, blocks in plans.items():
@@ -296,6 +305,7 @@ class Prework:
         if len(self._notices) >= NOTICES:
             self._sender.send(_notices(self._notices))
             self._notices = []
+            self._collect()  # answers it may still send: its pipe must never fill up
 
     def finish(self, timeout: float = WRITE_TIMEOUT) -> Written | None:
         """Tell the worker that the build is over and wait until it has put the blocks into the
@@ -332,7 +342,8 @@ class Prework:
         """Stop the worker; its exit status if it had failed (the build then did its work)."""
         failed = self._process.poll() or None
         self._process.kill()
-        self._process.wait()
+        # Reaped aside: its exit takes milliseconds (its memory is handed back to the system).
+        threading.Thread(target=self._process.wait, daemon=True).start()
         self._sender.close()
         if self._process.stdout is not None:
             self._process.stdout.close()
