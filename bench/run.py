@@ -136,12 +136,22 @@ def python_for(variant: str) -> str:
     return str(PROOFER_VENV / "bin" / "python") if variant in ANCHOR_VARIANTS else sys.executable
 
 
+# glibc hands the top of the heap back to the system when 128 KiB or more of it is free, and raises
+# that threshold the first time a large block is freed. MkDocs' build (glightbox parses every
+# page twice) then page-faults ~30,000 to ~150,000 times at 1,000 pages, depending on which large
+# block happened to be freed first: an accident of each variant's allocations, which moved a
+# ratio by ±0.03 between versions that did the same work. With fixed thresholds, every variant
+# keeps its heap: the builds compare the work done.
+STEADY_HEAP = {"MALLOC_TRIM_THRESHOLD_": str(100 << 20), "MALLOC_TOP_PAD_": str(10 << 20)}
+
+
 def run_builds(
     configs: dict[str, Path],
     order: Sequence[str],
     runs: int,
     sites: Path,
     say: Callable[[str], None],
+    env: dict[str, str] | None = None,
 ) -> list[measure.Build]:
     """Every variant once per run, alternating, in a new (seeded) order each run so that no
     variant always follows the same one; one warm-up first. Each build starts with no site."""
@@ -150,7 +160,7 @@ def run_builds(
     def build(name: str) -> measure.Build:
         shutil.rmtree(sites / name, ignore_errors=True)
         try:
-            return measure.build(configs[name], name, python=python_for(name), cache=cache)
+            return measure.build(configs[name], name, python=python_for(name), cache=cache, env=env)
         finally:
             shutil.rmtree(sites / name, ignore_errors=True)
 
@@ -318,7 +328,8 @@ def tables(results: dict[str, Any]) -> str:
     out = [
         f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, MkDocs {m['mkdocs']}, "
         f"Material {m['material']}; {results['runs']} runs per variant, medians; "
-        f"load average at start {m['load_average'][0]:.2f}. {results['date']}.",
+        f"load average at start {m['load_average'][0]:.2f}. {results['date']}."
+        + (" Heap thresholds fixed (`--steady-heap`)." if results.get("steady_heap") else ""),
         "",
         "**The plugin** (site's own settings; wall = whole `mkdocs build` process; on/off = "
         "ratio of the medians; paired = median of each round's on ÷ off; plugin = time inside "
@@ -469,6 +480,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--readme", action="store_true", help="write the tables into bench/README.md"
     )
+    parser.add_argument(
+        "--steady-heap",
+        action="store_true",
+        help="build every variant with glibc's heap thresholds fixed (see STEADY_HEAP)",
+    )
     args = parser.parse_args(argv)
     sizes = [100, 200] if args.quick else [int(s) for s in args.sizes.split(",")]
     runs = 3 if args.quick else args.runs
@@ -488,6 +504,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": machine(),
         "runs": runs,
+        "steady_heap": args.steady_heap,
         "sizes": [],
         "builds": [],
         "micro": {},
@@ -505,11 +522,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{pages} pages: {generated.command_lines} command lines, {generated.references} "
             f"screenshot references ({generated.broken} broken), in {generated.root}"
         )
-        builds = run_builds({k: configs[k] for k in variants}, variants, runs, args.sites, say)
+        env = STEADY_HEAP if args.steady_heap else None
+        builds = run_builds({k: configs[k] for k in variants}, variants, runs, args.sites, say, env)
         if with_anchor:
             anchor_runs = args.anchor_runs or runs
             anchor = {k: configs[k] for k in ANCHOR_VARIANTS}
-            builds += run_builds(anchor, ANCHOR_VARIANTS, anchor_runs, args.sites, say)
+            builds += run_builds(anchor, ANCHOR_VARIANTS, anchor_runs, args.sites, say, env)
         results["builds"] += [{"pages": pages, **b.as_dict()} for b in builds]
         results["sizes"].append(summarise(pages, builds))
         if not args.no_micro and pages == max(sizes):

@@ -16,18 +16,21 @@ either way, only sooner.
   and its URL the same (another plugin may have changed either), and it is logged by the build, in
   page order.
 - The answers wait in the build as they came (bytes, which the garbage collector does not look
-  through) until the build reaches one of their pages: 4,500 blocks made into objects ahead of
-  their pages made each of the collector's full passes half as long again.
+  through) until the build reaches one of their pages: unpickled on arrival, 2,700 planned blocks
+  of pages not yet rendered were among the objects of the collector's fourth full pass (1,000
+  notes).
 - Each page whose blocks all came from the worker is written by MkDocs with their stand-ins; the
-  build then tells the worker, which puts the blocks in (as the build would, `restore_deferred`)
-  while the build goes on. At the end the build waits for it; a page it did not confirm, the
-  build puts right itself. The build neither receives the blocks' HTML (23 MB at 1,000 notes) nor
-  copies each page once more to put it in.
+  build then tells the worker, which puts the blocks in (as the build would, `restore_deferred`;
+  whole file or nothing, and only pages under the site's folder) while the build goes on. At the
+  end the build waits for it; a page it did not confirm, the build puts right itself. The build
+  neither receives the blocks' HTML (23 MB at 1,000 notes) nor copies each page once more to put
+  it in.
 
 The worker starts as early as the plugin can tell it will be wanted (plugin.py: once its options
 are read under `mkdocs build`, else at on_config), so that Python has started and imported the
 plugin by the time MkDocs has listed the files and sends the job. The build reads the answers
-between its pages, without ever waiting for them.
+between its pages (every few pages, or when a page's answer has not come yet), without ever
+waiting for them.
 
 The worker is a plain child process of this Python talking through pipes: `multiprocessing` would
 re-run the caller's main script in the child, or fork a process that may hold other threads'
