@@ -129,7 +129,7 @@ class CommandBlocks:
         blocks, stand_ins = self.deferred.pop(src_uri, ({}, {}))
         if self.prework and self._written_last is not None:
             self.prework.written(*self._written_last)  # MkDocs has written it since
-            self._written_last = None
+        self._written_last = (src_uri, 0) if self.prework else None
         # Blocks whose HTML the second process holds: "" (the page's first ones; see leave_plan).
         held = [block_id for block_id, html in blocks.items() if not html]
         if held:

@@ -203,6 +203,7 @@ class Prework:
         self._chunk_of: dict[str, int] = {}  # page -> its answer
         self._chunks = 0
         self._calls = 0  # of collect()
+        self._pages = self._written_pages = 0  # in the job; written so far
         self._written: Written | None = None
         self._notices: list[tuple[str, int]] = []
         self.plans_used = self.reports_used = self.pages_written = 0
@@ -234,6 +235,7 @@ class Prework:
         for n, pages in enumerate(chunks(len(job.pages))):
             self._chunk_of.update((job.pages[k].src_uri, n) for k in pages)
         self._chunks = len(chunks(len(job.pages)))
+        self._pages = len(job.pages)
         self._sender.send(job.to_json())
         self.started = True
 
@@ -302,13 +304,19 @@ class Prework:
         return found[2]
 
     def written(self, src_uri: str, blocks: int) -> None:
-        """MkDocs has written the page with the stand-ins of its first `blocks` command blocks,
-        all from the worker's plan: the worker is to put the blocks in."""
-        self._notices.append((src_uri, blocks))
+        """MkDocs has written the page, with the stand-ins of its first `blocks` command blocks
+        (all from the worker's plan: the worker is to put the blocks in), or with none (0)."""
+        self._written_pages += 1
+        if blocks:
+            self._notices.append((src_uri, blocks))
         if len(self._notices) >= NOTICES:
             self._sender.send(_notices(self._notices))
             self._notices = []
             self._collect()  # answers it may still send: its pipe must never fill up
+        elif self._notices and self._pages - self._written_pages < NOTICES:
+            # The last pages, one by one: the build waits at the end for what is left.
+            self._sender.send(_notices(self._notices))
+            self._notices = []
 
     def finish(self, timeout: float = WRITE_TIMEOUT) -> Written | None:
         """Tell the worker that the build is over and wait until it has put the blocks into the
