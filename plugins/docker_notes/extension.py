@@ -160,6 +160,8 @@ class _State:
     path: str
     source: str | None
     text: str = ""  # the page's text as written (`source`, or the Markdown as given)
+    _raw_lines: list[str] | None = None  # its lines as written, once needed (`raw_lines`)
+    _lines: list[str] | None = None  # and tabs expanded (`lines`)
     tabs: bool = False  # the source has tabs (else its lines are as written)
     cursor: int = 0  # source lines before this one were already matched
     # Planned blocks placed since the cursor last moved: their lines are looked at only when
@@ -234,9 +236,6 @@ class _State:
         if isinstance(command, _Planned):
             return parse_cached(command.text, self.knowledge)  # without problems: it was planned
         return command
-
-    _raw_lines: list[str] | None = None
-    _lines: list[str] | None = None
 
     @property
     def raw_lines(self) -> list[str]:

@@ -127,6 +127,7 @@ class CommandBlocks:
         the page (so the build neither gets nor copies them)."""
         src_uri = page.file.src_uri
         blocks, stand_ins = self.deferred.pop(src_uri, ({}, {}))
+        planned = self._planned.pop(src_uri, ())
         if self.prework and self._written_last is not None:
             self.prework.written(*self._written_last)  # MkDocs has written it since
         self._written_last = (src_uri, 0) if self.prework else None
@@ -134,7 +135,7 @@ class CommandBlocks:
         held = [block_id for block_id, html in blocks.items() if not html]
         if held:
             blocks = {block_id: html for block_id, html in blocks.items() if html}
-            texts = self._planned.pop(src_uri, ())[: len(held)]
+            texts = planned[: len(held)]
             # MkDocs writes a page that is not all white space (`output.strip()` would copy it).
             if self.prework and page.file.abs_dest_path and output and not output.isspace():
                 shown = tuple(stand_ins[block_id] for block_id in held)
@@ -143,7 +144,6 @@ class CommandBlocks:
             else:  # not written by MkDocs, or no second process to tell: made here
                 remade_html = remade(texts, self.knowledge, {}, None)
                 blocks.update(zip(held, remade_html, strict=True))
-        self._planned.pop(src_uri, None)
         output, lost = restore_deferred(output, blocks, stand_ins)
         self._lost(src_uri, lost)
         return output

@@ -232,9 +232,10 @@ class Prework:
         self._sender = _Sender(self._process.stdin)
 
     def start(self, job: Job) -> None:
-        for n, pages in enumerate(chunks(len(job.pages))):
+        answers = chunks(len(job.pages))
+        for n, pages in enumerate(answers):
             self._chunk_of.update((job.pages[k].src_uri, n) for k in pages)
-        self._chunks = len(chunks(len(job.pages)))
+        self._chunks = len(answers)
         self._pages = len(job.pages)
         self._sender.send(job.to_json())
         self.started = True
@@ -309,14 +310,13 @@ class Prework:
         self._written_pages += 1
         if blocks:
             self._notices.append((src_uri, blocks))
-        if len(self._notices) >= NOTICES:
+        # Every NOTICES pages; the last pages one by one: the build waits at the end for what
+        # is left.
+        last = self._pages - self._written_pages < NOTICES
+        if len(self._notices) >= NOTICES or (self._notices and last):
             self._sender.send(_notices(self._notices))
             self._notices = []
             self._collect()  # answers it may still send: its pipe must never fill up
-        elif self._notices and self._pages - self._written_pages < NOTICES:
-            # The last pages, one by one: the build waits at the end for what is left.
-            self._sender.send(_notices(self._notices))
-            self._notices = []
 
     def finish(self, timeout: float = WRITE_TIMEOUT) -> Written | None:
         """Tell the worker that the build is over and wait until it has put the blocks into the
@@ -654,5 +654,7 @@ def main() -> None:
         work(Job.from_json(json.loads(job)), build, sys.stdout.buffer)
 
 
-if __name__ == "__main__":  # by hand: python -m docker_notes.prework < job.json > answers
+# By hand, its input kept open meanwhile (at its end, the worker takes the build to be over):
+#   (cat job.json; sleep 60) | python -m docker_notes.prework > answers
+if __name__ == "__main__":
     main()
