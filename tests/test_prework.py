@@ -6,8 +6,10 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import pickle
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -408,6 +410,36 @@ def test_only_framed_answers_are_read() -> None:
     assert prework._take_frames(received, len(received)) == ([], len(received), False)
     unknown = bytearray(prework._frame(b"?", answer))  # a kind of frame it does not know
     assert prework._take_frames(unknown, len(unknown)) == ([], len(unknown), False)
+
+
+def test_the_sender_never_waits_and_keeps_the_order() -> None:
+    """More than the pipe holds, sent while nobody reads: every send returns at once, and the
+    reader gets it all, in order, then the end (the pipe is closed once the backlog is written)."""
+    read_fd, write_fd = os.pipe()
+    sender = prework._Sender(os.fdopen(write_fd, "wb"))
+    parts = [bytes([n]) * 300_000 for n in range(12)]
+
+    def send_all() -> None:
+        for part in parts:
+            sender.send(part)
+        sender.close()
+
+    sending = threading.Thread(target=send_all, daemon=True)
+    sending.start()
+    sending.join(timeout=30)
+    assert not sending.is_alive()  # it never waited for the reader
+    with os.fdopen(read_fd, "rb") as reader:
+        assert reader.read() == b"".join(parts)
+
+
+def test_the_sender_drops_what_a_gone_worker_cannot_read() -> None:
+    read_fd, write_fd = os.pipe()
+    os.close(read_fd)
+    sender = prework._Sender(os.fdopen(write_fd, "wb"))
+    sender.send(b"job\n")  # no error: the build goes on and does the work itself
+    sender.send(bytes(2_000_000))
+    sender.close()
+    assert sender._broken and not sender._backlog
 
 
 def test_a_job_reaches_the_worker_whole() -> None:

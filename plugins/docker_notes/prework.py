@@ -44,6 +44,7 @@ itself.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import functools
 import hashlib
@@ -52,7 +53,6 @@ import itertools
 import json
 import os
 import pickle
-import queue
 import re
 import select
 import subprocess
@@ -72,7 +72,7 @@ from .images.page import changes_page, rewritten_tag
 
 MIN_PAGES = 50
 # Pages per answer: small at first, so that the first results come back early, then larger.
-CHUNKS = (2, 4, 8, 16, 25)
+CHUNKS = (1, 1, 2, 4, 8, 16, 25)
 
 # A quote line as the author wrote it, at any depth and indentation (inside list items too).
 _QUOTED = re.compile(r"^[ \t]*>(?:[ ]?>)*[ ]?(.*)$")
@@ -171,8 +171,9 @@ Written = dict[str, list[str]]
 # a project's own `docker_notes/` or `yaml.py` would be imported instead.
 _WORKER = "import sys; del sys.path[0]; from docker_notes.prework import main; main()"
 
-# The build tells the worker of its written pages in batches: each one wakes the thread that
-# sends them. The last ones go at the end of the build, which then waits for the worker.
+# The build tells the worker of its written pages in batches (each is a system call, and a look
+# at the worker's answers); of the last pages, each at once: the build waits at its end for the
+# worker to put the blocks into what is left.
 NOTICES = 25
 # The build reads the worker's answers every DRAIN pages: looking costs a system call, and an
 # answer of 25 pages is a fraction of what the pipe holds.
@@ -221,15 +222,18 @@ class Prework:
         # The answers are read by the build between its pages, without waiting: a thread reading
         # them would wait for the interpreter lock at every read, a few milliseconds each time.
         self._output = self._process.stdout.fileno()
-        try:
-            os.set_blocking(self._output, False)
-        except OSError:
-            self.close()
-            raise
         self._received = bytearray(_READ_SIZE)
         self._filled = 0  # bytes of _received read from the worker
         self._ended = False  # the worker's output has ended, or is not answers
-        self._sender = _Sender(self._process.stdin)
+        try:
+            os.set_blocking(self._output, False)
+            self._sender = _Sender(self._process.stdin)
+        except OSError:
+            self._process.kill()
+            self._process.wait()
+            for pipe in (self._process.stdin, self._process.stdout):
+                pipe.close()
+            raise
 
     def start(self, job: Job) -> None:
         answers = chunks(len(job.pages))
@@ -354,7 +358,9 @@ class Prework:
         failed = self._process.poll() or None
         self._process.kill()
         # Reaped aside: its exit takes milliseconds (its memory is handed back to the system).
-        threading.Thread(target=self._process.wait, daemon=True).start()
+        # A bare thread: `Thread.start` waits until the thread runs, 1-2 ms while the worker
+        # exits on the other core.
+        _thread.start_new_thread(self._process.wait, ())
         self._sender.close()
         if self._process.stdout is not None:
             self._process.stdout.close()
@@ -366,34 +372,83 @@ def _notices(pages: list[tuple[str, int]]) -> bytes:
 
 
 class _Sender:
-    """Writes to the worker from a thread, in order, so that neither a full pipe nor a slow
-    worker ever blocks the build."""
+    """Writes to the worker, in order, without ever blocking the build: straight into the pipe
+    while it has room (it holds a megabyte: the job and every notice, unless the worker is stuck),
+    the rest from a thread that waits for room. A thread for every write had to wait for the
+    interpreter lock, which the build then handed over at its next switch interval: the job
+    reached the worker 5 ms late, too late for the first pages, and each notice cost the build
+    a switch to the thread and back."""
 
     def __init__(self, pipe: IO[bytes]) -> None:
         self._pipe = pipe
-        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
+        self._fd = pipe.fileno()
+        os.set_blocking(self._fd, False)
+        self._lock = threading.Lock()
+        self._backlog: list[bytes] = []  # what the pipe had no room for, in order
+        self._closing = False
+        self._broken = False  # the worker is gone: the build does everything itself
+        self._wake: threading.Event | None = None  # the thread's, once it is started
 
     def send(self, data: bytes) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, daemon=True)
-            self._thread.start()
-        if data:
-            self._queue.put(data)
+        with self._lock:
+            if self._broken or self._closing or not data:
+                return
+            if not self._backlog:
+                data = data[self._write(data) :]
+            if data:
+                self._backlog.append(data)
+                self._start_thread()
 
     def close(self) -> None:
-        if self._thread is None:
-            with contextlib.suppress(OSError):
-                self._pipe.close()  # no thread is writing to it
-        else:
-            self._queue.put(None)
+        with self._lock:
+            self._closing = True
+            if self._wake is not None:
+                self._wake.set()  # the thread closes the pipe once the backlog is written
+                return
+        with contextlib.suppress(OSError):
+            self._pipe.close()
+
+    def _write(self, data: bytes) -> int:
+        """Bytes of data the pipe took now (under the lock)."""
+        try:
+            return os.write(self._fd, data)
+        except BlockingIOError:
+            return 0
+        except OSError:
+            self._broken = True
+            self._backlog.clear()
+            return len(data)
+
+    def _start_thread(self) -> None:
+        if self._wake is None:
+            self._wake = threading.Event()
+            threading.Thread(target=self._run, daemon=True).start()
+        self._wake.set()
 
     def _run(self) -> None:
-        # An OSError: the worker is gone, and the build does everything itself.
-        with contextlib.suppress(OSError), self._pipe:
-            while (data := self._queue.get()) is not None:
-                self._pipe.write(data)
-                self._pipe.flush()
+        assert self._wake is not None
+        while True:
+            self._wake.wait()
+            with self._lock:
+                self._wake.clear()
+                while self._backlog and not self._broken:
+                    taken = self._write(self._backlog[0])
+                    if not taken:
+                        break
+                    self._backlog[0] = self._backlog[0][taken:]
+                    if not self._backlog[0]:
+                        self._backlog.pop(0)
+                done = not self._backlog or self._broken
+                if done and self._closing:
+                    with contextlib.suppress(OSError):
+                        self._pipe.close()
+                    return
+            if not done:
+                # Room in the pipe, or the worker gone (then the write above fails at once).
+                room = select.poll()
+                room.register(self._fd, select.POLLOUT)
+                room.poll()
+                self._wake.set()
 
 
 def _widen(fd: int) -> None:
@@ -648,10 +703,25 @@ def main() -> None:
     preload = json.loads(sys.argv[1]) if len(sys.argv) > 1 else None
     if preload is not None:
         with contextlib.suppress(knowledge.KnowledgeError):  # work() fails on it, and says so
-            knowledge.load(preload)
+            _warm_up(knowledge.load(preload))
     build = _Lines(sys.stdin.fileno())
     if (job := build.next()) is not None:
         work(Job.from_json(json.loads(job)), build, sys.stdout.buffer)
+
+
+# Made while the worker waits for its job: what the first notes would load (MkDocs' front-matter
+# reader, the `docker` commands' knowledge, the renderer's first use) then no longer holds up the
+# first answers, which the build would otherwise not find in time and make itself (100 notes: the
+# first answer came 14 ms after the job, too late for the first three pages).
+_WARM_UP = (
+    "> docker run -it --rm -p 8080:80 -v data:/data -e KEY=value --name web ubuntu:24.04 bash",
+    "> docker compose up -d && docker ps -a | grep web",
+)
+
+
+def _warm_up(k: knowledge.Knowledge) -> None:
+    mkdocs_front_matter()
+    plan_blocks(k, list(_WARM_UP))
 
 
 # By hand, its input kept open meanwhile (at its end, the worker takes the build to be over):
