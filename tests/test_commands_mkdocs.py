@@ -74,12 +74,26 @@ def test_strict_build_fails_on_a_lint_naming_file_line_and_column(tmp_path: Path
     assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr
 
 
+# A plugin that parses each written page (as glightbox does) records what it was given.
+SEEN_HOOK = """\
+import pathlib
+
+def on_post_page(output, page, config):
+    pathlib.Path(config.config_file_path).with_name("seen.html").write_text(output)
+"""
+
+
 def test_build_puts_every_block_back_after_the_search_indexed_it(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+    project = make_project(tmp_path, extra="hooks: [seen.py]")
+    (project / "seen.py").write_text(SEEN_HOOK, encoding="utf-8")
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
     page = (project / "site" / "note" / "index.html").read_text(encoding="utf-8")
     assert "data-dn-block" not in page and "dn-search" not in page
+    # Plugins after the search got each block as its id alone: no commands, no explanations.
+    seen = (project / "seen.html").read_text(encoding="utf-8")
+    assert seen.count("<div data-dn-block=") == 2
+    assert '<div data-dn-block="dn-1"></div>' in seen and "ubuntu" not in seen
     found = blocks(page)
     assert [b.copy for b in found] == ["docker run -it ubuntu bash", "docker ps -all"]
     it = found[0].item_for("-it")
@@ -225,3 +239,33 @@ def test_stand_ins_as_made_are_found_by_their_text_and_else_by_reading_the_page(
         "<nav>docker ps</nav><A><p>between</p><footer/>",
         ["dn-2"],
     )
+
+
+def test_stand_ins_lose_their_text_once_indexed_and_are_still_put_back() -> None:
+    from docker_notes.blocks import restore_deferred, slimmed, stand_in
+
+    made = {
+        "dn-1": stand_in("dn-1", "docker ps", "Lists containers"),
+        "dn-2": stand_in("dn-2", "docker images", "Lists images"),
+        "dn-3": stand_in("dn-3", "docker pull nginx", "Downloads an image"),
+    }
+    # Another plugin rewrote the second one: it stays as it is, and is found by its id.
+    changed = made["dn-2"].replace("Lists images", "Lists <em>images</em>")
+    page = f"<nav>docker ps</nav>{made['dn-1']}<p>x</p>{changed}{made['dn-3']}<footer/>"
+    held = dict(made)
+    slim = slimmed(page, held)
+    assert slim == (
+        '<nav>docker ps</nav><div data-dn-block="dn-1"></div><p>x</p>'
+        f'{changed}<div data-dn-block="dn-3"></div><footer/>'
+    )
+    assert held == {
+        **made,
+        "dn-1": '<div data-dn-block="dn-1"></div>',
+        "dn-3": '<div data-dn-block="dn-3"></div>',
+    }
+    blocks = {"dn-1": "<A>", "dn-2": "<B>", "dn-3": "<C>"}
+    assert restore_deferred(slim, blocks, held) == (
+        "<nav>docker ps</nav><A><p>x</p><B><C><footer/>",
+        [],
+    )
+    assert slimmed("<p>none</p>", {}) == "<p>none</p>"

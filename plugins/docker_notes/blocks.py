@@ -1,5 +1,6 @@
-"""A command block as a page carries it: its HTML, and the light stand-in that plugins parsing every
-page (search, glightbox) get in its place until the page is written; and a block made ahead.
+"""A command block as a page carries it: its HTML, and the light stand-in in its place until the
+page is written (the search indexes its text, then it is cut down to its id for the plugins that
+parse each written page, such as glightbox); and a block made ahead.
 
 No Markdown here: the extension (extension.py) and the second process (prework.py) both make
 blocks with it.
@@ -75,6 +76,30 @@ def stand_in(block_id: str, commands: str, text: str) -> str:
     its time on elements), the commands as code, then the explanations' text."""
     more = f" {ascii_html(escape(text, quote=False))}" if text else ""
     return f'{_STAND_IN}"{block_id}"><code>{escape(commands, quote=False)}</code>{more}{_END}'
+
+
+def slim_stand_in(block_id: str) -> str:
+    """A stand-in once the search has indexed its text: its id alone."""
+    return f'{_STAND_IN}"{block_id}">{_END}'
+
+
+def slimmed(page_html: str, stand_ins: dict[str, str]) -> str:
+    """page_html with each stand-in (as made, in page order) cut down to its id, and `stand_ins`
+    updated to what the page holds. A stand-in that another plugin changed is left as it is:
+    putting the blocks back finds it by its id."""
+    parts: list[str] = []
+    done = 0
+    for block_id, shown in stand_ins.items():
+        start = page_html.find(shown, done)
+        if start < 0:
+            continue
+        slim = stand_ins[block_id] = slim_stand_in(block_id)
+        parts += (page_html[done:start], slim)
+        done = start + len(shown)
+    if not parts:
+        return page_html
+    parts.append(page_html[done:])
+    return "".join(parts)
 
 
 def restore_deferred(

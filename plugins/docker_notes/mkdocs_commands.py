@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from .blocks import put_blocks, remade, restore_deferred
+from .blocks import put_blocks, remade, restore_deferred, slimmed
 from .commands import knowledge
 from .extension import Diagnostic, DockerCommandsExtension
 from .fences import superfences_entries
@@ -120,6 +120,14 @@ class CommandBlocks:
 
     def on_page_content(self, page: Page) -> None:
         self.deferred[page.file.src_uri] = (self.extension.deferred, self.extension.stand_ins)
+
+    def on_page_context(self, page: Page) -> None:
+        """Once the search plugins have indexed the page's stand-ins, their text goes: plugins
+        that parse each written page (glightbox's lexbor) spent up to a third more on the pages
+        with it, most of it faulting in memory."""
+        made = self.deferred.get(page.file.src_uri)
+        if made and made[1] and page.content:
+            page.content = slimmed(page.content, made[1])
 
     def on_post_page(self, output: str, page: Page) -> str:
         """The explanations go back in after the search plugins have indexed the page. Those of

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
 
 log = get_plugin_logger(__name__)
 
@@ -167,10 +169,19 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             html = self.images.on_page_content(html, page)
         return html
 
+    @event_priority(-100)
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        """Late: after the search plugins (priority 0) have indexed the blocks' stand-ins."""
+        if self.commands:
+            self.commands.on_page_context(page)
+        return context
+
     @event_priority(-50)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Late: plugins that parse every written page (glightbox re-serialises each one) then
-        handle the blocks' light stand-ins, not their full explanations."""
+        handle the blocks' ids, not their full explanations."""
         if self.commands:
             output = self.commands.on_post_page(output, page)
         return output

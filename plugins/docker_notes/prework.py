@@ -63,7 +63,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
-from .blocks import PlannedBlock, block_html, put_blocks
+from .blocks import PlannedBlock, block_html, put_blocks, slim_stand_in
 from .commands import detect, knowledge
 from .commands.parse import parse_cached
 from .commands.tokens import UnbalancedQuote
@@ -660,7 +660,9 @@ class _WrittenPages:
             self.written[src_uri] = [f"dn-{n + 1}" for n in range(count)]
             return
         html = [block.html for block in used]
-        self.written[src_uri] = put_blocks(path, html, [b.stand_in or "" for b in used])
+        # As the build left them once the search had indexed them (mkdocs_commands.py).
+        slim = [slim_stand_in(f"dn-{n + 1}") for n in range(count)]
+        self.written[src_uri] = put_blocks(path, html, slim)
 
 
 class _Lines:
