@@ -442,6 +442,18 @@ def test_the_sender_drops_what_a_gone_worker_cannot_read() -> None:
     assert sender._broken and not sender._backlog
 
 
+def test_a_stopped_worker_is_reaped_once_it_has_exited() -> None:
+    """Stopping a worker does not wait for it; the next worker (a rebuild of `mkdocs serve`)
+    reaps it, so that no exited worker is left behind."""
+    first = Prework()
+    first.close()
+    assert first._process in prework._stopped
+    os.waitid(os.P_PID, first._process.pid, os.WEXITED | os.WNOWAIT)  # exited, not reaped
+    second = Prework()
+    assert first._process.returncode is not None and first._process not in prework._stopped
+    second.close()
+
+
 def test_a_job_reaches_the_worker_whole() -> None:
     entries = [Entry("a.png", "/docs/a.png", "a.png"), Entry("b.png", None, "b.png", False)]
     images = ImageJob("/docs", entries, {"missing": "warn"}, 1000, "docs")

@@ -90,8 +90,9 @@ def slimmed(page_html: str, stand_ins: dict[str, str]) -> str:
     parts: list[str] = []
     done = 0
     for block_id, shown in stand_ins.items():
-        start = page_html.find(shown, done)
-        if start < 0:
+        # Found by its start, then compared: a long text is slow to look for.
+        start = page_html.find(shown[: shown.index(">") + 1], done)
+        if start < 0 or not page_html.startswith(shown, start):
             continue
         slim = stand_ins[block_id] = slim_stand_in(block_id)
         parts += (page_html[done:start], slim)

@@ -44,7 +44,7 @@ itself.
 
 from __future__ import annotations
 
-import _thread
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -209,6 +209,7 @@ class Prework:
         self._notices: list[tuple[str, int]] = []
         self.plans_used = self.reports_used = self.pages_written = 0
         self.started = False
+        _reap()
         # Raises OSError when no process can be started (the caller builds without it).
         self._process = subprocess.Popen(
             [sys.executable, "-c", _WORKER, json.dumps(knowledge_files)],
@@ -357,14 +358,29 @@ class Prework:
         """Stop the worker; its exit status if it had failed (the build then did its work)."""
         failed = self._process.poll() or None
         self._process.kill()
-        # Reaped aside: its exit takes milliseconds (its memory is handed back to the system).
-        # A bare thread: `Thread.start` waits until the thread runs, 1-2 ms while the worker
-        # exits on the other core.
-        _thread.start_new_thread(self._process.wait, ())
+        _stopped.append(self._process)  # reaped later: its exit takes milliseconds
         self._sender.close()
         if self._process.stdout is not None:
             self._process.stdout.close()
         return failed
+
+
+# Workers killed and not yet reaped. Waiting for one as it is stopped took milliseconds (its memory
+# is handed back to the system), a thread to wait for it 1-2 ms to start (`Thread.start` waits
+# until it runs, while the worker exits on the other core). They are reaped once exited as the
+# next worker starts (each rebuild of `mkdocs serve`), and at the end of the process, by when
+# they have long exited.
+_stopped: list[subprocess.Popen[bytes]] = []
+
+
+def _reap(wait: float = 0.0) -> None:
+    for process in list(_stopped):
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(wait)  # 0: only if it has exited
+            _stopped.remove(process)
+
+
+atexit.register(_reap, wait=5.0)
 
 
 def _notices(pages: list[tuple[str, int]]) -> bytes:
