@@ -10,9 +10,11 @@ For each size it generates a notes corpus (bench/corpus.py, deterministic) under
 builds it with every variant, alternating variant by variant within each run (the order rotating
 from run to run), each build a fresh process (bench/measure.py). It reports medians of the wall
 time, the on/off ratio, the time spent inside the plugin's own code (its exact cost, free of the
-machine's noise) per page, and peak memory; the same builds without Material's `navigation.prune`;
-micro figures (commands annotated per second on the real command lines of
-../shared/corpus/commands.txt, image references checked per second). Raw results go to
+machine's noise, from builds of their own with the plugin timed) per page, and peak memory; the
+instructions the build's process runs, off and on (valgrind: a count, the same on a busy
+machine); the same builds without Material's `navigation.prune`; micro figures (commands
+annotated per second on the real command lines of ../shared/corpus/commands.txt, image
+references checked per second). Raw results go to
 bench/out/latest.json; the tables are printed, written to bench/out/latest.md and, with --readme,
 into bench/README.md.
 """
@@ -53,6 +55,9 @@ VARIANTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "plain": ("plain", ()),  # docker-notes not in the plugins at all
     "off": ("off", ()),  # listed, with enabled: false
     "on": ("on", ()),
+    # `on` with the plugin's code timed (measure.py): the plugin's own time. The other variants
+    # build without the timers, whose calls (~35 a page) cost ~0.3 % of a build.
+    "timed": ("on", ()),
     "commands": ("commands", ()),  # only the command blocks
     "images": ("images", ()),  # only the image checks
     # The site uses navigation.prune; these show what it saves (every page renders the whole
@@ -61,6 +66,7 @@ VARIANTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "full-nav-on": ("on", PRUNE),
 }
 DEFAULT_VARIANTS = tuple(VARIANTS)
+TIMED = {"timed"}
 ANCHOR_VARIANTS = ("proofer-plain", "htmlproofer")
 HTMLPROOFER = {"htmlproofer": {"validate_external_urls": False, "raise_error": False}}
 # What the anchor venv shares with the project's, so both build with the same MkDocs and theme.
@@ -159,8 +165,15 @@ def run_builds(
 
     def build(name: str) -> measure.Build:
         shutil.rmtree(sites / name, ignore_errors=True)
+        timers = {"BENCH_TIMERS": "1" if name in TIMED else "0"}
         try:
-            return measure.build(configs[name], name, python=python_for(name), cache=cache, env=env)
+            return measure.build(
+                configs[name],
+                name,
+                python=python_for(name),
+                cache=cache,
+                env={**(env or {}), **timers},
+            )
         finally:
             shutil.rmtree(sites / name, ignore_errors=True)
 
@@ -177,6 +190,44 @@ def run_builds(
                 f"{b.peak_mib:5.0f} MiB, plugin {b.hooks.get('total', 0.0):6.3f} s"
             )
     return builds
+
+
+# valgrind's cachegrind without its cache simulation: it counts the instructions a process runs.
+VALGRIND = ("valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null")
+_INSTRUCTIONS = re.compile(r"^==\d+== I\s+refs:\s+([\d,]+)", re.M)
+
+
+def count_instructions(configs: dict[str, Path], sites: Path) -> dict[str, int] | None:
+    """The instructions each variant's build runs in its own process (not the second process,
+    which runs beside it): a count, not a time, the same whatever else the machine is doing
+    (Python's hashing seeded, so that dictionaries are the same). Both builds at once, one a
+    core; None without valgrind."""
+    if shutil.which(VALGRIND[0]) is None:
+        return None
+    cache = OUT / "cache"
+    env = measure.child_env(cache, {"BENCH_TIMERS": "0", "PYTHONHASHSEED": "0"})
+    running = {}
+    for name, config in configs.items():
+        shutil.rmtree(sites / name, ignore_errors=True)
+        command = [*VALGRIND, sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
+        running[name] = subprocess.Popen(
+            command,
+            cwd=config.parent,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    counts = {}
+    for name, process in running.items():
+        _, stderr = process.communicate()
+        shutil.rmtree(sites / name, ignore_errors=True)
+        found = _INSTRUCTIONS.search(stderr)
+        if process.returncode != 0 or found is None:
+            raise RuntimeError(f"{name}: build under valgrind failed:\n{stderr[-3000:]}")
+        counts[name] = int(found[1].replace(",", ""))
+    return counts
 
 
 def ensure_proofer_venv(say: Callable[[str], None]) -> None:
@@ -333,7 +384,7 @@ def tables(results: dict[str, Any]) -> str:
         "",
         "**The plugin** (site's own settings; wall = whole `mkdocs build` process; on/off = "
         "ratio of the medians; paired = median of each round's on ÷ off; plugin = time inside "
-        "the plugin's own code, its exact cost):",
+        "the plugin's own code, its exact cost, in builds of their own with the plugin timed):",
         "",
         "| pages | off s | on s | on/off | on/off paired | on/off user CPU | commands only/off "
         "| images only/off | plain s | plugin s | plugin/off | plugin ms/page "
@@ -342,8 +393,9 @@ def tables(results: dict[str, Any]) -> str:
     ]
     for s in sizes:
         v = s["variants"]
-        per_page = v["on"]["plugin_s"] * 1000 / s["pages"] if "on" in v else None
-        share = v["on"]["plugin_s"] / v["off"]["wall_s"] if "on" in v and "off" in v else None
+        plugin = v["timed"]["plugin_s"] if "timed" in v else None
+        per_page = plugin * 1000 / s["pages"] if plugin is not None else None
+        share = plugin / v["off"]["wall_s"] if plugin is not None and "off" in v else None
         peak = (
             f"{v['off']['peak_mib']:.0f} → {v['on']['peak_mib']:.0f}"
             if "on" in v and "off" in v
@@ -356,9 +408,25 @@ def tables(results: dict[str, Any]) -> str:
             f"| {_f(_ratio(v, 'on', 'off', 'user_s'), '.3f')} "
             f"| {_f(_ratio(v, 'commands', 'off'), '.3f')} | {_f(_ratio(v, 'images', 'off'), '.3f')} "
             f"| {_f(v.get('plain', {}).get('wall_s'), '.2f')} "
-            f"| {_f(v.get('on', {}).get('plugin_s'), '.3f')} | {_f(share, '.3f')} "
+            f"| {_f(plugin, '.3f')} | {_f(share, '.3f')} "
             f"| {_f(per_page, '.2f')} | {peak} |"
         )
+    counted = [s for s in sizes if "instructions" in s]
+    if counted:
+        out += [
+            "",
+            "**Instructions** run by the build's own process (valgrind; a count, not a time, so "
+            "the same on a busy machine; the second process runs beside it):",
+            "",
+            "| pages | off | on | on/off |",
+            "|---:|---:|---:|---:|",
+        ]
+        for s in counted:
+            i = s["instructions"]
+            out.append(
+                f"| {s['pages']:,} | {i['off'] / 1e9:.3f} G | {i['on'] / 1e9:.3f} G "
+                f"| {i['on'] / i['off']:.4f} |"
+            )
     fit = results.get("fit")
     if fit:
         out += [
@@ -374,20 +442,19 @@ def tables(results: dict[str, Any]) -> str:
             "uses (docker-notes off, and on):",
             "",
             "| pages | full navigation s | ms/page | prune s | ms/page | prune speed-up "
-            "| full navigation on/off | full navigation plugin/off |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| full navigation on/off |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for s in sizes:
             v, n = s["variants"], s["pages"]
             if "full-nav-off" not in v:
                 continue
             full, prune = v["full-nav-off"]["wall_s"], v.get("off", {}).get("wall_s")
-            share = v["full-nav-on"]["plugin_s"] / full if "full-nav-on" in v else None
             out.append(
                 f"| {n:,} | {full:.2f} | {full * 1000 / n:.1f} "
                 f"| {_f(prune, '.2f')} | {_f(prune and prune * 1000 / n, '.1f')} "
                 f"| {_f(prune and full / prune, '.2f')}× "
-                f"| {_f(_ratio(v, 'full-nav-on', 'full-nav-off'), '.3f')} | {_f(share, '.3f')} |"
+                f"| {_f(_ratio(v, 'full-nav-on', 'full-nav-off'), '.3f')} |"
             )
     anchor = [s for s in sizes if "htmlproofer" in s["variants"]]
     if anchor:
@@ -430,7 +497,9 @@ def tables(results: dict[str, Any]) -> str:
 
 
 def fit_linear(sizes: list[dict[str, Any]]) -> dict[str, float] | None:
-    points = [(s["pages"], s["variants"]["on"]["plugin_s"]) for s in sizes if "on" in s["variants"]]
+    points = [
+        (s["pages"], s["variants"]["timed"]["plugin_s"]) for s in sizes if "timed" in s["variants"]
+    ]
     if len(points) < 2:
         return None
     xs, ys = [p for p, _ in points], [t for _, t in points]
@@ -481,6 +550,12 @@ def main(argv: list[str] | None = None) -> int:
         "--readme", action="store_true", help="write the tables into bench/README.md"
     )
     parser.add_argument(
+        "--instructions",
+        default="all",
+        help="sizes at which to count the instructions of `off` and `on` under valgrind, "
+        "comma-separated, or all (each about 15× as long as a build; '' for none)",
+    )
+    parser.add_argument(
         "--steady-heap",
         action="store_true",
         help="build every variant with glibc's heap thresholds fixed (see STEADY_HEAP)",
@@ -492,6 +567,12 @@ def main(argv: list[str] | None = None) -> int:
     if unknown := [v for v in variants if v not in VARIANTS]:
         parser.error(f"unknown variant(s): {', '.join(unknown)}")
     anchor_sizes = {int(s) for s in args.anchor_sizes.split(",")} if args.anchor else set()
+    if args.instructions == "all":
+        counted = set(sizes)
+    else:
+        counted = {int(s) for s in args.instructions.split(",") if s.strip()}
+    if not {"off", "on"} <= set(variants):
+        counted = set()
     if anchor_sizes:
         ensure_proofer_venv(print)
     OUT.mkdir(exist_ok=True)
@@ -530,6 +611,13 @@ def main(argv: list[str] | None = None) -> int:
             builds += run_builds(anchor, ANCHOR_VARIANTS, anchor_runs, args.sites, say, env)
         results["builds"] += [{"pages": pages, **b.as_dict()} for b in builds]
         results["sizes"].append(summarise(pages, builds))
+        if pages in counted:
+            say(f"{pages} pages: counting instructions under valgrind")
+            counts = count_instructions({k: configs[k] for k in ("off", "on")}, args.sites)
+            if counts is None:
+                say("no valgrind: no instruction counts")
+            else:
+                results["sizes"][-1]["instructions"] = counts
         if not args.no_micro and pages == max(sizes):
             results["micro"]["images"] = {
                 "pages": pages,
