@@ -157,18 +157,24 @@ def _restore_as_made(
     return "".join(parts)
 
 
-def put_blocks(path: str, blocks: Sequence[str], stand_ins: Sequence[str]) -> list[str]:
+def first_ids(count: int) -> list[str]:
+    """The ids of a page's first `count` blocks."""
+    return [f"dn-{n + 1}" for n in range(count)]
+
+
+def put_blocks(path: str, blocks: Sequence[str]) -> list[str]:
     """Put a page's first blocks (numbered from dn-1) into the page written at path, in place of
-    their stand-ins as made, as `restore_deferred` does; the ids not found. A block found already
-    in the page counts as put (a second process that stopped after writing it)."""
-    ids = [f"dn-{n + 1}" for n in range(len(blocks))]
+    their stand-ins, as `restore_deferred` does (looked for first as the build leaves them once
+    the search has indexed them: their ids alone); the ids not found. A block found already in
+    the page counts as put (a second process that stopped after writing it)."""
+    ids = first_ids(len(blocks))
     deferred = dict(zip(ids, blocks, strict=True))
     try:
         with open(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as f:
             page = f.read().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return ids
-    restored, lost = restore_deferred(page, deferred, dict(zip(ids, stand_ins, strict=True)))
+    restored, lost = restore_deferred(page, deferred, {i: slim_stand_in(i) for i in ids})
     if len(lost) < len(ids):
         # Whole or not at all: a page is never left half written.
         part = f"{path}.dn-part"

@@ -60,11 +60,11 @@ class CommandBlocks:
         self.deferred: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
         self.prework: Prework | None = None
         # Page -> the commands' texts of its blocks made ahead; once written, page -> where, and
-        # the texts and stand-ins of the blocks the second process is to put in (plain tuples of
-        # strings, which the garbage collector soon stops looking at: the pages of a large site
-        # wait for them between MkDocs' two passes); the last page written, to tell the worker of.
+        # the texts of the blocks the second process is to put in (plain tuples of strings, which
+        # the garbage collector soon stops looking at: the pages of a large site wait for them
+        # between MkDocs' two passes); the last page written, to tell the worker of.
         self._planned: dict[str, tuple[tuple[str, ...], ...]] = {}
-        self._held: dict[str, tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]]] = {}
+        self._held: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {}
         self._written_last: tuple[str, int] | None = None
         extensions = mkdocs_config.markdown_extensions
         # Listed by name too (as Zensical needs): one instance only, ours, with the plugin's logger.
@@ -146,8 +146,7 @@ class CommandBlocks:
             texts = planned[: len(held)]
             # MkDocs writes a page that is not all white space (`output.strip()` would copy it).
             if self.prework and page.file.abs_dest_path and output and not output.isspace():
-                shown = tuple(stand_ins[block_id] for block_id in held)
-                self._held[src_uri] = (page.file.abs_dest_path, texts, shown)
+                self._held[src_uri] = (page.file.abs_dest_path, texts)
                 self._written_last = (src_uri, len(held))
             else:  # not written by MkDocs, or no second process to tell: made here
                 remade_html = remade(texts, self.knowledge, {}, None)
@@ -165,10 +164,10 @@ class CommandBlocks:
             self.prework.written(*self._written_last)
             self._written_last = None
         written = self.prework.finish() if self._held else {}
-        for src_uri, (dest, texts, stand_ins) in self._held.items():
+        for src_uri, (dest, texts) in self._held.items():
             lost = written.get(src_uri) if written is not None else None
             if lost is None:
-                lost = put_blocks(dest, remade(texts, self.knowledge, {}, None), stand_ins)
+                lost = put_blocks(dest, remade(texts, self.knowledge, {}, None))
             self._lost(src_uri, lost)
         self._held.clear()
 

@@ -63,7 +63,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
-from .blocks import PlannedBlock, block_html, put_blocks, slim_stand_in
+from .blocks import PlannedBlock, block_html, first_ids, put_blocks
 from .commands import detect, knowledge
 from .commands.parse import parse_cached
 from .commands.tokens import UnbalancedQuote
@@ -332,27 +332,28 @@ class Prework:
         self._sender.send(_notices(self._notices))
         self._notices = []
         self._sender.close()
-        deadline = time.monotonic() + timeout
-        while self._written is None and not self._ended:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            select.select([self._output], [], [], left)
-            self._collect()
+        self._wait_until(lambda: self._written is not None, timeout)
         self.pages_written = len(self._written or {})
         return self._written
 
     def wait(self, timeout: float) -> bool:
         """Wait until the worker has sent all its answers, or stopped; False if it has not in
         time."""
+        return not self.started or self._wait_until(
+            lambda: len(self._answers) >= self._chunks, timeout
+        )
+
+    def _wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
+        """Read the worker's output until `done()` or the output ends; False if neither came in
+        time."""
         deadline = time.monotonic() + timeout
-        while self.started and not self._ended and len(self._answers) < self._chunks:
+        while not (self._ended or done()):
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
             select.select([self._output], [], [], left)
             self._collect()
-        return self._ended or len(self._answers) >= self._chunks
+        return True
 
     def close(self) -> int | None:
         """Stop the worker; its exit status if it had failed (the build then did its work)."""
@@ -673,12 +674,9 @@ class _WrittenPages:
         path = os.path.realpath(self._dest.get(src_uri) or os.devnull)
         if len(used) < count or not self._site or not path.startswith(self._site):
             # Only pages of this site, with blocks made here.
-            self.written[src_uri] = [f"dn-{n + 1}" for n in range(count)]
+            self.written[src_uri] = first_ids(count)
             return
-        html = [block.html for block in used]
-        # As the build left them once the search had indexed them (mkdocs_commands.py).
-        slim = [slim_stand_in(f"dn-{n + 1}") for n in range(count)]
-        self.written[src_uri] = put_blocks(path, html, slim)
+        self.written[src_uri] = put_blocks(path, [block.html for block in used])
 
 
 class _Lines:
