@@ -89,7 +89,7 @@ from mkdocs.__main__ import cli
 start = time.perf_counter()
 cli.main(args=["build", "-f", sys.argv[1]], standalone_mode=False)
 build = time.perf_counter() - start
-# The build's own CPU time: without the second process (a child), which runs on the other core.
+# The build's own CPU time, without that of any child process.
 own = resource.getrusage(resource.RUSAGE_SELF)
 with open(sys.argv[2], "w") as f:
     json.dump(
@@ -113,7 +113,8 @@ class Build:
     warnings: int = 0
     round: int = 0  # of the benchmark's rounds, in which every variant builds once
     gc: float = 0.0  # the garbage collector's passes, in the whole build (left out of `hooks`)
-    own_cpu: float = 0.0  # CPU time of the build's own process, without the second process
+    own_cpu: float = 0.0  # CPU time of the build's own process, without child processes
+    search_index_bytes: int = 0  # the size of search/search_index.json
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -121,8 +122,8 @@ class Build:
 
 def compile_plugin() -> None:
     """Write the plugin's bytecode, as installing it from a wheel does: the project's editable
-    install writes none, and where PYTHONDONTWRITEBYTECODE is set every build (and its second
-    process) would compile the plugin's modules again."""
+    install writes none, and where PYTHONDONTWRITEBYTECODE is set every build would compile the
+    plugin's modules again."""
     import compileall
     import importlib.util
 

@@ -167,13 +167,16 @@ def run_builds(
         shutil.rmtree(sites / name, ignore_errors=True)
         timers = {"BENCH_TIMERS": "1" if name in TIMED else "0"}
         try:
-            return measure.build(
+            made = measure.build(
                 configs[name],
                 name,
                 python=python_for(name),
                 cache=cache,
                 env={**(env or {}), **timers},
             )
+            index = sites / name / "search" / "search_index.json"
+            made.search_index_bytes = index.stat().st_size if index.exists() else 0
+            return made
         finally:
             shutil.rmtree(sites / name, ignore_errors=True)
 
@@ -198,10 +201,9 @@ _INSTRUCTIONS = re.compile(r"^==\d+== I\s+refs:\s+([\d,]+)", re.M)
 
 
 def count_instructions(configs: dict[str, Path], sites: Path) -> dict[str, int] | None:
-    """The instructions each variant's build runs in its own process (not the second process,
-    which runs beside it): a count, not a time, the same whatever else the machine is doing
-    (Python's hashing seeded, so that dictionaries are the same). Both builds at once, one a
-    core; None without valgrind."""
+    """The instructions each variant's build runs in its own process: a count, not a time, the
+    same whatever else the machine is doing (Python's hashing seeded, so that dictionaries are the
+    same). Both builds at once, one a core; None without valgrind."""
     if shutil.which(VALGRIND[0]) is None:
         return None
     cache = OUT / "cache"
@@ -287,7 +289,7 @@ def commands_per_second(rounds: int = 7) -> dict[str, Any]:
     plain: list[float] = []
     for _ in range(rounds):
         k.cache.clear()
-        ext = DockerCommandsExtension(report=lambda d: None, defer_explanations=True)
+        ext = DockerCommandsExtension(report=lambda d: None)
         start = time.perf_counter()
         markdown.Markdown(extensions=[ext]).convert(note)
         through.append(time.perf_counter() - start)
@@ -359,6 +361,7 @@ def summarise(pages: int, builds: list[measure.Build]) -> dict[str, Any]:
             "images_s": med(name, lambda b: b.hooks.get("images", 0.0)),
             "warnings": max(b.warnings for b in by[name]),
             "gc_s": med(name, lambda b: b.gc),
+            "search_index_bytes": max(b.search_index_bytes for b in by[name]),
         }
     return summary
 
@@ -367,6 +370,14 @@ def _ratio(v: dict[str, Any], a: str, b: str, key: str = "wall_s") -> float | No
     if a in v and b in v and v[b][key]:
         return float(v[a][key] / v[b][key])
     return None
+
+
+def _index_growth(v: dict[str, Any]) -> str:
+    """search/search_index.json off → on, in MB, and how much the plugin adds."""
+    off, on = (v.get(name, {}).get("search_index_bytes") for name in ("off", "on"))
+    if not off or not on:
+        return "–"
+    return f"{off / 1e6:.2f} → {on / 1e6:.2f} MB (+{(on / off - 1) * 100:.0f} %)"
 
 
 def _f(value: float | None, fmt: str) -> str:
@@ -388,8 +399,8 @@ def tables(results: dict[str, Any]) -> str:
         "",
         "| pages | off s | on s | on/off | on/off paired | on/off user CPU | commands only/off "
         "| images only/off | plain s | plugin s | plugin/off | plugin ms/page "
-        "| peak MiB off → on |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| peak MiB off → on | search index off → on |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in sizes:
         v = s["variants"]
@@ -409,14 +420,14 @@ def tables(results: dict[str, Any]) -> str:
             f"| {_f(_ratio(v, 'commands', 'off'), '.3f')} | {_f(_ratio(v, 'images', 'off'), '.3f')} "
             f"| {_f(v.get('plain', {}).get('wall_s'), '.2f')} "
             f"| {_f(plugin, '.3f')} | {_f(share, '.3f')} "
-            f"| {_f(per_page, '.2f')} | {peak} |"
+            f"| {_f(per_page, '.2f')} | {peak} | {_index_growth(v)} |"
         )
     counted = [s for s in sizes if "instructions" in s]
     if counted:
         out += [
             "",
-            "**Instructions** run by the build's own process (valgrind; a count, not a time, so "
-            "the same on a busy machine; the second process runs beside it):",
+            "**Instructions** run by the build's process (valgrind; a count, not a time, so "
+            "the same on a busy machine):",
             "",
             "| pages | off | on | on/off |",
             "|---:|---:|---:|---:|",

@@ -200,7 +200,7 @@ def test_the_keyboard_reaches_opens_moves_and_closes_the_explanations(
     it = token(block, "-it")
     page.keyboard.press("ArrowRight")
     expect(it).to_be_focused()
-    expect(pop.locator(".dn-x__tok")).to_have_text("-it")
+    expect(pop.locator(".dn-x__tok")).to_have_text("-it (--interactive, --tty)")
     expect(pop).to_contain_text(re.compile("interactive", re.IGNORECASE))
     assert_near(pop, it, block)
     expect(run).to_have_attribute("tabindex", "-1")

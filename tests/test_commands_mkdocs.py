@@ -74,35 +74,49 @@ def test_strict_build_fails_on_a_lint_naming_file_line_and_column(tmp_path: Path
     assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr
 
 
-# A plugin that parses each written page (as glightbox does) records what it was given.
+# A plugin that reads each page as others do (print-site at on_page_content, PDF exporters and
+# minifiers at on_post_page) records what it was given.
 SEEN_HOOK = """\
 import pathlib
 
+def on_page_content(html, page, config, files):
+    pathlib.Path(config.config_file_path).with_name("content.html").write_text(html)
+
 def on_post_page(output, page, config):
-    pathlib.Path(config.config_file_path).with_name("seen.html").write_text(output)
+    pathlib.Path(config.config_file_path).with_name("output.html").write_text(output)
 """
 
 
-def test_build_puts_every_block_back_after_the_search_indexed_it(tmp_path: Path) -> None:
+def test_every_plugin_sees_the_final_blocks_and_the_search_indexes_what_is_searched(
+    tmp_path: Path,
+) -> None:
     project = make_project(tmp_path, extra="hooks: [seen.py]")
     (project / "seen.py").write_text(SEEN_HOOK, encoding="utf-8")
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
     page = (project / "site" / "note" / "index.html").read_text(encoding="utf-8")
-    assert "data-dn-block" not in page and "dn-search" not in page
-    # Plugins after the search got each block as its id alone: no commands, no explanations.
-    seen = (project / "seen.html").read_text(encoding="utf-8")
-    assert seen.count("<div data-dn-block=") == 2
-    assert '<div data-dn-block="dn-1"></div>' in seen and "ubuntu" not in seen
+    expected = ["docker run -it ubuntu bash", "docker ps -all"]
+    for seen in ("content.html", "output.html"):
+        html = (project / seen).read_text(encoding="utf-8")
+        assert [b.copy for b in blocks(html)] == expected, seen
+        assert "data-dn-block" not in html and "dn-search" not in html
+    assert (project / "output.html").read_text(encoding="utf-8") == page
     found = blocks(page)
-    assert [b.copy for b in found] == ["docker run -it ubuntu bash", "docker ps -all"]
+    assert [b.copy for b in found] == expected
     it = found[0].item_for("-it")
     assert "interactive" in it.text.lower() or "interactive" in " ".join(it.details).lower()
-    # The search index has the explanations as text, once per page.
+    # The search index has the commands and the names of their subcommands and options, in all
+    # their spellings; not the explanations' text, which stays on the page.
     index = json.loads((project / "site" / "search" / "search_index.json").read_text())
     text = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("note/"))
-    assert "standard input open" in text
-    assert text.count("Creates a new container from an image") == 1
+    assert "docker run -it ubuntu bash" in text
+    assert "<code>-it (--interactive, --tty)</code>" in text
+    assert "<code>run</code>" in text and "<code>ps</code>" in text
+    assert "standard input open" in page and "standard input open" not in text
+    assert "Creates a new container from an image" not in text
+    assert "The Docker command-line client" not in text
+    assert "Docker Hub page" not in text and "explained above" not in text
+    assert "Explain this command" not in text
     assert "assets/docker-notes/commands.js" in page
     assert (project / "site" / "assets" / "docker-notes" / "commands.css").exists()
 
@@ -191,81 +205,3 @@ def test_fenced_blocks_are_annotated_only_when_asked(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     page = (project / "site" / "note" / "index.html").read_text(encoding="utf-8")
     assert [b.copy for b in blocks(page)] == ["docker ps -a"]
-
-
-def test_stand_ins_are_restored_even_after_a_minifier_unquoted_them() -> None:
-    from docker_notes.blocks import restore_deferred, stand_in
-
-    page = "<nav>…</nav>" + stand_in("dn-1", "docker ps", "Lists containers") + "<p>after</p>"
-    minified = page.replace('data-dn-block="dn-1"', "data-dn-block=dn-1")
-    for html in (page, minified):
-        restored, lost = restore_deferred(html, {"dn-1": "<div class=dn-cmd>BLOCK</div>"})
-        assert restored == "<nav>…</nav><div class=dn-cmd>BLOCK</div><p>after</p>"
-        assert lost == []
-    assert restore_deferred("<p>no stand-in</p>", {"dn-1": "x"}) == ("<p>no stand-in</p>", ["dn-1"])
-    # Several blocks, text between them, and a look-alike that is not a stand-in, kept as is.
-    page = (
-        stand_in("dn-1", "docker ps", "Lists")
-        + "<p>between</p><div data-dn-block=other>x</div>"
-        + stand_in("dn-2", "docker images", "Lists images </div> <b>")
-    )
-    blocks = {"dn-1": "<A>", "dn-2": "<B>", "dn-3": "<C>"}
-    assert restore_deferred(page, blocks) == (
-        "<A><p>between</p><div data-dn-block=other>x</div><B>",
-        ["dn-3"],
-    )
-
-
-def test_stand_ins_as_made_are_found_by_their_text_and_else_by_reading_the_page() -> None:
-    from docker_notes.blocks import restore_deferred, stand_in
-
-    made = {
-        "dn-1": stand_in("dn-1", "docker ps", "Lists containers"),
-        "dn-2": stand_in("dn-2", "docker images", "Lists images"),
-    }
-    blocks = {"dn-1": "<A>", "dn-2": "<B>"}
-    page = f"<nav>docker ps</nav>{made['dn-1']}<p>between</p>{made['dn-2']}<footer/>"
-    expected = "<nav>docker ps</nav><A><p>between</p><B><footer/>"
-    assert restore_deferred(page, blocks, made) == (expected, [])
-    # Written otherwise by another plugin (unquoted), or one more stand-in after the last: the
-    # page is read for them, and the result is the same as without the stand-ins as made.
-    unquoted = page.replace('"dn-2"', "dn-2")
-    assert restore_deferred(unquoted, blocks, made) == (expected, [])
-    twice = page + made["dn-2"]
-    assert restore_deferred(twice, blocks, made) == restore_deferred(twice, blocks)
-    assert restore_deferred(twice, blocks, made)[0] == expected + "<B>"
-    missing = page.replace(made["dn-2"], "")
-    assert restore_deferred(missing, blocks, made) == (
-        "<nav>docker ps</nav><A><p>between</p><footer/>",
-        ["dn-2"],
-    )
-
-
-def test_stand_ins_lose_their_text_once_indexed_and_are_still_put_back() -> None:
-    from docker_notes.blocks import restore_deferred, slimmed, stand_in
-
-    made = {
-        "dn-1": stand_in("dn-1", "docker ps", "Lists containers"),
-        "dn-2": stand_in("dn-2", "docker images", "Lists images"),
-        "dn-3": stand_in("dn-3", "docker pull nginx", "Downloads an image"),
-    }
-    # Another plugin rewrote the second one: it stays as it is, and is found by its id.
-    changed = made["dn-2"].replace("Lists images", "Lists <em>images</em>")
-    page = f"<nav>docker ps</nav>{made['dn-1']}<p>x</p>{changed}{made['dn-3']}<footer/>"
-    held = dict(made)
-    slim = slimmed(page, held)
-    assert slim == (
-        '<nav>docker ps</nav><div data-dn-block="dn-1"></div><p>x</p>'
-        f'{changed}<div data-dn-block="dn-3"></div><footer/>'
-    )
-    assert held == {
-        **made,
-        "dn-1": '<div data-dn-block="dn-1"></div>',
-        "dn-3": '<div data-dn-block="dn-3"></div>',
-    }
-    blocks = {"dn-1": "<A>", "dn-2": "<B>", "dn-3": "<C>"}
-    assert restore_deferred(slim, blocks, held) == (
-        "<nav>docker ps</nav><A><p>x</p><B><C><footer/>",
-        [],
-    )
-    assert slimmed("<p>none</p>", {}) == "<p>none</p>"

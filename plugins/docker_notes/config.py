@@ -48,8 +48,7 @@ class ImagesConfig(base.Config):
 
 class PluginConfig(base.Config):
     enabled = opt.Type(bool, default=True)
-    # On a build or `mkdocs serve` rebuild of a large site, render the commands and check the
-    # images of the notes in a second process meanwhile (prework.py).
-    parallel = opt.Type(bool, default=True)
+    # Rendered in a second process until 0.1; every build is one synchronous path now.
+    parallel = opt.Deprecated(message="The option 'parallel' has no effect any more; remove it.")
     commands = opt.SubConfig(CommandsConfig)
     images = opt.SubConfig(ImagesConfig)

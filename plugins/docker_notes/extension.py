@@ -21,17 +21,16 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.preprocessors import Preprocessor
 
-from .blocks import PlannedBlock, block_html, remade
 from .commands import detect, knowledge
 from .commands.model import INFO, WARNING, ParsedCommand, Problem
 from .commands.parse import parse_cached
-from .commands.render import Command
+from .commands.render import render_block
 from .commands.tokens import UnbalancedQuote
 
 log = logging.getLogger("docker_notes")
@@ -65,6 +64,52 @@ def log_diagnostic(diagnostic: Diagnostic) -> None:
     (log.warning if diagnostic.level == WARNING else log.info)("%s", diagnostic)
 
 
+class NoteSources:
+    """The notes of a build as their Markdown was handed to the plugins, so that every Markdown
+    instance converting a note's text reports at the note's `path:line:col`: MkDocs' own for the
+    page, and those other plugins make from the same extension list (Material's blog renders each
+    post's excerpt, prefixed with its title, in the blog index's context)."""
+
+    def __init__(self) -> None:
+        self._by_text: dict[str, Note] = {}
+        self.current: Note | None = None
+
+    def add(self, note: Note) -> None:
+        """The note MkDocs is about to convert (the plugin calls this at `on_page_markdown`)."""
+        self._by_text[note.source] = self.current = note
+
+    def clear(self) -> None:
+        self._by_text.clear()
+        self.current = None
+
+    def find(self, text: str) -> Note | None:
+        """The note whose text this conversion is: the same text, else a note that holds it or
+        that it holds (an excerpt; the title prepended), else the note being converted (another
+        plugin changed its text since). Asked only when a problem is reported."""
+        note = self._by_text.get(text)
+        if note is not None:
+            return note
+        body = text.strip()
+        current = self.current
+        notes = [current] if current is not None else []
+        notes += [n for n in self._by_text.values() if n is not current]
+        for candidate in notes:
+            source = candidate.source.strip()
+            if body and source and (body in source or source in body):
+                return candidate
+        return current
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note's path for messages, its Markdown, and how many lines of its file come before that
+    Markdown (front matter), asked only when a problem is reported."""
+
+    path: str
+    source: str
+    lines_before: Callable[[], int] | None = None
+
+
 class DockerCommandsExtension(Extension):
     def __init__(self, **kwargs: Any) -> None:
         self.config = {
@@ -73,22 +118,12 @@ class DockerCommandsExtension(Extension):
             "path": ["", "The note's path, used in diagnostics."],
             "source": [
                 "",
-                "The note's text as written (the whole file, or the Markdown after its front "
-                "matter, see set_page), for line numbers and tabs.",
-            ],
-            "defer_explanations": [
-                False,
-                "Leave a light stand-in for each block and collect the blocks in `deferred` "
-                "(the MkDocs plugin puts them back after the search has indexed the page).",
+                "The note's text as written, for line numbers and tabs (default: the text "
+                "converted).",
             ],
         }
         super().__init__(**kwargs)
-        # Block id -> block HTML of the last converted page, when deferring; and its stand-in.
-        self.deferred: dict[str, str] = {}
-        self.stand_ins: dict[str, str] = {}
-        # The next page's blocks as made ahead (prework.py), and its lines before `source`.
-        self.plan: Sequence[PlannedBlock] = ()
-        self.lines_before: Callable[[], int] | None = None
+        self.notes = NoteSources()
         self._knowledge: knowledge.Knowledge | None = None
         self._quote_hint: re.Pattern[str] | None = None
 
@@ -99,37 +134,12 @@ class DockerCommandsExtension(Extension):
             self._knowledge = knowledge.load(self.getConfig("knowledge"))
         return self._knowledge
 
-    def set_page(
-        self,
-        path: str,
-        source: str,
-        plan: Sequence[PlannedBlock] = (),
-        lines_before: Callable[[], int] | None = None,
-    ) -> None:
-        """Tell the extension which note the next conversion is (MkDocs shares one instance): its
-        text, the blocks a second process made ahead for it, if any, and when `source` is not the
-        whole file, how many lines of the file come before it (asked only to report a problem)."""
-        self.setConfig("path", path)
-        self.setConfig("source", source)
-        self.plan = plan
-        self.lines_before = lines_before
-
     def extendMarkdown(self, md: Markdown) -> None:
-        md.registerExtension(self)
-        self.deferred, self.stand_ins = {}, {}
-        state = _State(
-            knowledge=self.knowledge,
-            report=self.getConfig("report") or log_diagnostic,
-            path=self.getConfig("path") or "<markdown>",
-            source=self.getConfig("source") or None,
-            deferred=self.deferred if self.getConfig("defer_explanations") else None,
-            stand_ins=self.stand_ins,
-            # Planned blocks come without their HTML, which only a deferring build can leave out.
-            plan=self.plan if self.getConfig("defer_explanations") else (),
-            lines_before=self.lines_before,
-        )
-        self.plan, self.lines_before = (), None  # for this page only
-        # First of all preprocessors, to see the text as written when no source was given.
+        # Everything a conversion changes lives with this Markdown instance, not the extension:
+        # any number of instances built from one extension list each get their own.
+        state = _State(self)
+        md.registerExtension(state)  # so that `md.reset()` resets it too
+        # First of all preprocessors, to see the text as written.
         md.preprocessors.register(_SourceCapture(md, state), "docker_notes_source", 1000)
         # Above blockquote (20), below indented code (80) so code is never taken for a quote.
         md.parser.blockprocessors.register(
@@ -147,101 +157,47 @@ class DockerCommandsExtension(Extension):
         return self._quote_hint
 
 
-class _Planned(NamedTuple):
-    """A command of the page's plan: parsed only if the page leaves the plan."""
-
-    text: str
-
-
-@dataclass
 class _State:
-    knowledge: knowledge.Knowledge
-    report: Reporter
-    path: str
-    source: str | None
-    text: str = ""  # the page's text as written (`source`, or the Markdown as given)
-    _raw_lines: list[str] | None = None  # its lines as written, once needed (`raw_lines`)
-    _lines: list[str] | None = None  # and tabs expanded (`lines`)
-    tabs: bool = False  # the source has tabs (else its lines are as written)
-    cursor: int = 0  # source lines before this one were already matched
-    # Planned blocks placed since the cursor last moved: their lines are looked at only when
-    # a line number is needed (a page that keeps to its plan has no problem to report).
-    placed: list[PlannedBlock] = field(default_factory=list)
-    blocks: int = 0
-    deferred: dict[str, str] | None = None
-    stand_ins: dict[str, str] = field(default_factory=dict)  # id -> stand-in, when deferring
-    indexed: set[str] = field(default_factory=set)  # explanation texts already on the page
-    seen: dict[str, str] = field(default_factory=dict)  # explanation HTML → its item's id
-    lines_before: Callable[[], int] | None = None  # the file's lines before `source`
-    plan: Sequence[PlannedBlock] = ()  # the page's blocks made ahead
-    planned: int = 0  # blocks of the plan used so far; -1 once the page has left it
-    plan_texts: frozenset[str] = frozenset()
+    """One conversion's state: the note, where in it the reading is, the blocks so far."""
 
-    def start_page(self, text: str, plan: Sequence[PlannedBlock]) -> None:
-        self.text, self.tabs = text, "\t" in text
-        self._raw_lines = self._lines = None
-        self.placed.clear()
-        self.cursor = self.blocks = self.planned = 0
-        self.indexed.clear()
-        self.seen.clear()
-        self.plan = plan
-        self.plan_texts = frozenset(t for block in plan for t in block.texts)
+    def __init__(self, extension: DockerCommandsExtension) -> None:
+        self.extension = extension
+        self.knowledge = extension.knowledge
+        self.report: Reporter = extension.getConfig("report") or log_diagnostic
+        self.reset()
 
-    def next_planned(self) -> PlannedBlock | None:
-        """The plan's next block, while the page keeps to its plan."""
-        if 0 <= self.planned < len(self.plan) and self.blocks == self.planned:
-            return self.plan[self.planned]
-        return None
+    def reset(self) -> None:
+        self.converted = ""  # the text this conversion was given
+        self._note: Note | None = None  # which note it is, once asked
+        self.tabs = False  # the text has tabs (else its lines are as written)
+        self._raw_lines: list[str] | None = None  # the note's lines as written, once needed
+        self._lines: list[str] | None = None  # and tabs expanded
+        self.cursor = 0  # lines before this one were already matched
+        self.blocks = 0
+        self.seen: dict[str, str] = {}  # explanation HTML -> its item's id, for the page so far
 
-    def take_planned(self) -> tuple[str, PlannedBlock]:
-        """The next block's id, and the plan's block for it (see next_planned)."""
-        block = self.plan[self.planned]
-        self.blocks += 1
-        self.planned += 1
-        return f"dn-{self.blocks}", block
+    def start(self, converted: str) -> None:
+        self.reset()
+        self.converted = converted
+        self.tabs = "\t" in converted
 
     @property
-    def search_index(self) -> set[str] | None:
-        """The explanation texts the page's stand-ins hold so far; None without stand-ins."""
-        return None if self.deferred is None else self.indexed
-
-    def in_plan(self, text: str) -> bool:
-        return self.planned >= 0 and text in self.plan_texts
-
-    def from_plan(self, commands: Sequence[Command | _Planned]) -> PlannedBlock | None:
-        """The planned block for these commands, if the page has kept to its plan so far (the
-        block numbers agree, each block so far came from it, the same commands)."""
-        if self.planned < 0:
-            return None
-        if self.planned < len(self.plan) and self.blocks == self.planned + 1:
-            block = self.plan[self.planned]
-            if block.texts == tuple(c.text if isinstance(c, _Planned) else "" for c in commands):
-                self.planned += 1
-                return block
-        self.leave_plan()
-        return None
-
-    def leave_plan(self) -> None:
-        """Make the rest of the page here: first what the planned blocks so far left in `seen`
-        and `indexed`, which the blocks after them depend on, and their HTML, which the second
-        process would have put in the page only if it had made all its blocks."""
-        if self.planned > 0:
-            used = [block.texts for block in self.plan[: self.planned]]
-            made = remade(used, self.knowledge, self.seen, self.search_index)
-            if self.deferred is not None:
-                self.deferred.update((f"dn-{n + 1}", html) for n, html in enumerate(made))
-        self.planned = -1
-
-    def resolve(self, command: Command | _Planned) -> Command:
-        if isinstance(command, _Planned):
-            return parse_cached(command.text, self.knowledge)  # without problems: it was planned
-        return command
+    def note(self) -> Note:
+        """The note being converted, found when first needed (a page without a problem to report
+        and without tabs never needs it)."""
+        if self._note is None:
+            extension = self.extension
+            self._note = extension.notes.find(self.converted) or Note(
+                extension.getConfig("path") or "<markdown>",
+                extension.getConfig("source") or self.converted,
+            )
+        return self._note
 
     @property
     def raw_lines(self) -> list[str]:
         """The source's lines as written, split when first needed."""
         if self._raw_lines is None:
-            self._raw_lines = self.text.splitlines()
+            self._raw_lines = self.note.source.splitlines()
         return self._raw_lines
 
     @property
@@ -254,7 +210,6 @@ class _State:
 
     def _find(self, text: str) -> tuple[int, int] | None:
         """0-based (line, column) of the first source line at or after the cursor holding text."""
-        self._settle()
         needle = text.strip()
         # Usually found at the cursor or just after: no list of every line's number is made.
         start = min(self.cursor, len(self.lines))
@@ -272,21 +227,6 @@ class _State:
         if found[0] >= self.cursor:
             self.cursor = found[0]
         return found[0] + 1, found[1] + 1
-
-    def locate_planned(self, block: PlannedBlock) -> None:
-        """`locate` the planned block's first line, once a line number is needed (`_settle`)."""
-        self.placed.append(block)
-
-    def _settle(self) -> None:
-        """Move the cursor past the planned blocks placed so far: to the line of the note the
-        worker found each on, when the note still has it there."""
-        placed, self.placed = self.placed, []
-        for block in placed:
-            first = block.markdown.split("\n", 1)[0]
-            if 0 <= block.line < len(self.raw_lines) and self.raw_lines[block.line] == first:
-                self.cursor = max(self.cursor, block.line)
-            else:
-                self.locate(first)
 
     def as_written(self, text: str) -> str:
         """The line as the author wrote it: Python-Markdown expands tabs, a command keeps them."""
@@ -310,9 +250,9 @@ class _State:
         line, col = self.locate(line_text)
         if line:
             col += offset - (len(line_text) - len(line_text.lstrip()))
-            if self.lines_before is not None:
-                line += self.lines_before()
-        self.report(Diagnostic(self.path, line, col, message, fix, level))
+            if self.note.lines_before is not None:
+                line += self.note.lines_before()
+        self.report(Diagnostic(self.note.path, line, col, message, fix, level))
 
 
 class _SourceCapture(Preprocessor):
@@ -321,8 +261,7 @@ class _SourceCapture(Preprocessor):
         self.state = state
 
     def run(self, lines: list[str]) -> list[str]:
-        text = self.state.source if self.state.source is not None else "\n".join(lines)
-        self.state.start_page(text, self.state.plan)
+        self.state.start("\n".join(lines))
         return lines
 
 
@@ -330,7 +269,7 @@ class _SourceCapture(Preprocessor):
 class _Group:
     """Consecutive quote lines: prose (one quote level removed), or parsed commands."""
 
-    commands: list[Command | _Planned] = field(default_factory=list)
+    commands: list[ParsedCommand] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)
 
 
@@ -343,11 +282,9 @@ class _CommandQuoteProcessor(BlockProcessor):
         self._hint = hint
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        # Most blocks hold no `>` at all (a planned block is quoted): a plain find rules them out.
+        # Most blocks hold no `>` at all: a plain find rules them out.
         if ">" not in block:
             return False
-        if (planned := self.state.next_planned()) is not None and block == planned.markdown:
-            return True
         return bool(self._hint.search(block)) and self._has_command_line(block)
 
     def _has_command_line(self, block: str) -> bool:
@@ -359,12 +296,6 @@ class _CommandQuoteProcessor(BlockProcessor):
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
         block = blocks.pop(0)
-        if (planned := self.state.next_planned()) is not None and block == planned.markdown:
-            # The plan's next block, as written: what the reading below would find and make.
-            self.state.locate_planned(planned)
-            block_id, planned = self.state.take_planned()
-            self._place(parent, block_id, planned.html, planned.stand_in)
-            return None
         m = self.RE.search(block)
         assert m is not None  # test() saw a quote line
         before, quoted = block[: m.start()], block[m.start() :].lstrip("\n")
@@ -489,25 +420,11 @@ class _CommandQuoteProcessor(BlockProcessor):
 
     # --- one block -------------------------------------------------------------------------------
 
-    def _store_block(self, parent: etree.Element, parsed: list[Command | _Planned]) -> None:
+    def _store_block(self, parent: etree.Element, commands: list[ParsedCommand]) -> None:
+        """The block's final HTML, stashed so that Markdown leaves it as it is."""
         state = self.state
         state.blocks += 1
-        block_id = f"dn-{state.blocks}"
-        made = state.from_plan(parsed)
-        if made is None:
-            commands = [state.resolve(c) for c in parsed]
-            html, shown = block_html(commands, block_id, state.seen, state.search_index)
-        else:
-            html, shown = made.html, made.stand_in
-        self._place(parent, block_id, html, shown)
-
-    def _place(self, parent: etree.Element, block_id: str, html: str, shown: str | None) -> None:
-        if self.state.deferred is not None and shown is not None:
-            # Plugins parse every page's HTML: they get a light stand-in (what the search should
-            # index), the written page the block. A planned block's HTML is "": the second
-            # process puts it into the written page (or leave_plan makes it).
-            self.state.deferred[block_id] = html
-            self.state.stand_ins[block_id] = html = shown
+        html = render_block(commands, f"dn-{state.blocks}", state.seen)
         placeholder = self.parser.md.htmlStash.store(html)
         p = etree.SubElement(parent, "p")
         p.text = placeholder
@@ -519,13 +436,10 @@ class _CommandQuoteProcessor(BlockProcessor):
             self._report_problem(lines, range(len("\n".join(lines)) + 1), problem)
         return command
 
-    def _parse(self, lines: list[str]) -> Command | _Planned | None:
+    def _parse(self, lines: list[str]) -> ParsedCommand | None:
         shown = [self.state.as_written(line) for line in lines]
         text, offsets = detect.unescape_markdown("\n".join(shown))
         first_line = lines[0]
-        if self.state.in_plan(text):
-            self.state.locate(first_line)
-            return _Planned(text)  # made ahead, and without problems to report
         try:
             command = parse_cached(text, self.state.knowledge)
         except UnbalancedQuote as e:

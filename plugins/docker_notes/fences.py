@@ -46,7 +46,6 @@ def format_fence(
         items.append(PlainLine(line, prompt.end() if prompt else 0, session and not prompt))
     if not any(isinstance(i, ParsedCommand) for i in items):
         return _highlight(src, language, options, md, **kwargs)
-    state.leave_plan()  # the blocks made ahead have none of the fences
     state.blocks += 1
     return render_fence(items, f"dn-{state.blocks}", state.seen)
 

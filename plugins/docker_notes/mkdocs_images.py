@@ -26,7 +26,6 @@ from .images import (
 )
 from .images.files import display_path
 from .images.page import rewrite
-from .prework import ImageJob
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -35,7 +34,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from .config import ImagesConfig
-    from .prework import Prework
 
 # The logger of MkDocs' own link checks (`_RelativePathTreeprocessor`).
 _MKDOCS_PAGES_LOGGER = "mkdocs.structure.pages"
@@ -85,7 +83,6 @@ class ImageChecks:
         self.checker: Checker | None = None
         self.entries: list[Entry] = []
         self.reports: dict[str, PageReport] = {}
-        self.prework: Prework | None = None  # checks pages ahead in a second process
         # A build that failed never reached on_post_build: drop the filter it left behind.
         pages_logger = logging.getLogger(_MKDOCS_PAGES_LOGGER)
         for stale in [f for f in pages_logger.filters if isinstance(f, _ReplacedWarnings)]:
@@ -133,31 +130,15 @@ class ImageChecks:
             except (OSError, UnicodeDecodeError):
                 continue
 
-    def job(self) -> ImageJob:
-        """What a second process needs to check the pages as this build does (prework.py)."""
-        assert self.checker is not None
-        return ImageJob(
-            os.path.normpath(self.mkdocs_config.docs_dir),
-            self.entries,
-            dict(self.checker.levels),
-            self.checker.max_bytes,
-            self.docs_path,
-            self.boxes,
-        )
-
     def on_page_markdown(self, markdown: str, page: Page) -> None:
         if self.checker is None:
             return
-        report = None
-        if self.prework:
-            report = self.prework.report(page.file.src_uri, markdown, page.file.url)
-        if report is None:
-            report = self.checker.check_page(
-                page.file.src_uri,
-                markdown,
-                line_offset=_front_lines(page, markdown, self.checker.index),
-                page_url=page.file.url,
-            )
+        report = self.checker.check_page(
+            page.file.src_uri,
+            markdown,
+            line_offset=_front_lines(page, markdown, self.checker.index),
+            page_url=page.file.url,
+        )
         self.checker.commit(report)
         for finding in report.findings:
             self._log(finding)

@@ -207,9 +207,10 @@ def short_options(
             text = f"{listed} written together; the last one takes the value `{value}`:"
     else:
         text = f"{listed}, written together as `{word.text}`:"
-    return Explanation(
-        word.text, f"options of {command.display}", text, tuple(details), _ref(command)
-    )
+    # The long names in the title too: readers (and the search) know `-it` as interactive + tty.
+    longs = [o.long_name for o in flags if o.long_name.startswith("--")]
+    title = f"{word.text} ({', '.join(longs)})" if longs else word.text
+    return Explanation(title, f"options of {command.display}", text, tuple(details), _ref(command))
 
 
 def option_with_value(

@@ -309,7 +309,7 @@ def read_document(path: Path) -> dict[str, Any]:
 
 
 def parse_document(text: str, source: str = "<knowledge>") -> dict[str, Any]:
-    # Imported here: a build that finds the knowledge in its cache (prework's worker) needs none.
+    # Imported here: a build that finds the knowledge in its disk cache needs no YAML parser.
     import yaml
 
     # libyaml is ~10x faster; the pure-Python loader gives the same result.

@@ -62,13 +62,13 @@ _CODE_SPAN = re.compile(r"`([^`]+)`")
 
 class Rendered(NamedTuple):
     """A command's HTML, made once (a command line repeats across notes): all a block needs,
-    with a mark in place of the ids, which depend on where the command stands. Plain strings, so
-    that a worker process sends it cheaply."""
+    with a mark in place of the ids, which depend on where the command stands."""
 
     copy_text: str
     code: str  # the code line
-    items: tuple[tuple[str, str, str], ...]  # each token's role, title and explanation (HTML)
-    search: tuple[str, ...]  # what the search index should hold (see search_texts)
+    # Each token's role, title, explanation (HTML), and the `<li>`'s attribute that leaves it
+    # out of the search, if it is left out whole.
+    items: tuple[tuple[str, str, str, str], ...]
 
 
 Command = ParsedCommand | Rendered
@@ -114,7 +114,7 @@ def render_explanations(
     count = sum(len(r.items) for r in ready)
     what = "this command" if len(commands) == 1 else f"these {len(commands)} commands"
     return (
-        f'<details class="dn-explain"><summary>Explain {what} '
+        f'<details class="dn-explain"><summary{_NOT_SEARCHED}>Explain {what} '
         f'<span class="dn-count">({count} parts)</span></summary>{items}</details>'
     )
 
@@ -160,45 +160,17 @@ def render_fence(
     )
 
 
-# What a reader searches for: what a subcommand or an option does ("interactive", "detach",
-# "publish"). The rest (the program, values, shell parts) is in the commands' own text, or says
-# little on its own; leaving it out keeps the search index small on a site of many notes.
+# What the search indexes of a block: the commands (its code), and the name of each subcommand and
+# option in all its spellings (`-d, --detach`; `-it (--interactive, --tty)`), once per page. Readers
+# find a page by a command written on it or by what an option is called. The explanations' text
+# stays on the page but out of the index: once per page it made the search index, which every
+# reader who searches downloads, twice as large on a site of many notes (+110 % against +20 %).
+# Material's search leaves out elements marked `data-search-exclude` (other search plugins index
+# everything). Its parser matches the elements it skips by tag name only, so that an element
+# holding another of the same tag would end its own exclusion at the inner one's end: the `<li>`
+# that holds the details' `<li>`s is never marked, its parts are.
 _SEARCHED = frozenset({SUBCOMMAND, OPTION})
-
-
-def search_texts(commands: Sequence[Command]) -> list[str]:
-    """The explanations a search index should hold for these commands, as plain text."""
-    return [text for c in commands for text in rendered(c).search]
-
-
-# Typography the search index can do without. The stand-in that carries the text passes through
-# plugins that parse and re-write the page (glightbox), which turn `&#8230;` back into `…`: one such
-# character made Python hold the whole page at two bytes a character until the blocks went back in.
-_PLAIN = str.maketrans(
-    {
-        "…": "...",
-        "→": "->",
-        "←": "<-",
-        "—": "-",
-        "–": "-",
-        "‘": "'",
-        "’": "'",
-        "“": '"',
-        "”": '"',
-        "`": None,
-    }
-)
-
-
-def _search_text(command: ParsedCommand) -> tuple[str, ...]:
-    return tuple(
-        # An option's details are its parts: `-it` is `-i` and `-t`, each with its meaning.
-        " ".join((f"{t.explanation.title}:", t.explanation.text, *t.explanation.details)).translate(
-            _PLAIN
-        )
-        for t in command.tokens
-        if t.role in _SEARCHED
-    )
+_NOT_SEARCHED = " data-search-exclude"
 
 
 def token_id(block_id: str, command: int, token: int) -> str:
@@ -219,13 +191,8 @@ def rendered(command: Command) -> Rendered:
     if isinstance(command, Rendered):
         return command
     if command.html is None:
-        items = tuple(
-            (t.role, _escape(t.explanation.title), _item_body(t.explanation))
-            for t in command.tokens
-        )
-        command.html = Rendered(
-            command.copy_text, _code_template(command), items, _search_text(command)
-        )
+        items = tuple(_item(t.role, t.explanation) for t in command.tokens)
+        command.html = Rendered(command.copy_text, _code_template(command), items)
     return command.html
 
 
@@ -250,19 +217,21 @@ def _explanations(
 ) -> str:
     heading = ""
     if total > 1:
-        heading = f'<p class="dn-list__cmd"><code>{_escape(command.copy_text)}</code></p>'
+        heading = (
+            f'<p class="dn-list__cmd"{_NOT_SEARCHED}><code>{_escape(command.copy_text)}</code></p>'
+        )
     prefix = _prefix(block_id, k)
     items = []
-    for n, (role, title, body) in enumerate(command.items):
+    for n, (role, title, body, not_searched) in enumerate(command.items):
         item_id = f"{prefix}-{n + 1}"
         first = seen.get(body)
         if first is None:
             seen[body] = item_id
-            items.append(f'<li class="dn-x dn-x--{role}" id="{item_id}">{body}</li>')
+            items.append(f'<li class="dn-x dn-x--{role}" id="{item_id}"{not_searched}>{body}</li>')
         else:
             items.append(
-                f'<li class="dn-x dn-x--{role} dn-x--same" id="{item_id}" data-dn-same="{first}">'
-                f'<code class="dn-x__tok">{title}</code> '
+                f'<li class="dn-x dn-x--{role} dn-x--same" id="{item_id}" data-dn-same="{first}"'
+                f'{_NOT_SEARCHED}><code class="dn-x__tok">{title}</code> '
                 f'<a class="dn-x__same" href="#{first}">explained above</a></li>'
             )
     return f'{heading}<ul class="dn-list">{"".join(items)}</ul>'
@@ -270,29 +239,42 @@ def _explanations(
 
 # The same option, subcommand or image is explained in many commands of a site: its HTML is made
 # once (an Explanation is immutable, so it is its own key).
+def _item(role: str, explanation: Explanation) -> tuple[str, str, str, str]:
+    """A token's explanation item: what `Rendered.items` holds. Left out of the search whole
+    where nothing of it is searched and no `<li>` of details is inside; else part by part."""
+    searched = role in _SEARCHED
+    whole = not searched and not explanation.details
+    body = _item_body(explanation, searched=searched, marked=not whole)
+    return role, _escape(explanation.title), body, _NOT_SEARCHED if whole else ""
+
+
 @functools.lru_cache(maxsize=4096)
-def _item_body(explanation: Explanation) -> str:
+def _item_body(explanation: Explanation, *, searched: bool, marked: bool) -> str:
+    """The item's content; with `marked`, each part but a searched title left out of the search."""
+    out = _NOT_SEARCHED if marked else ""
     details = ""
     if explanation.details:
         details = (
-            '<ul class="dn-x__details">'
+            f'<ul class="dn-x__details"{out}>'
             + "".join(f"<li>{inline(d)}</li>" for d in explanation.details)
             + "</ul>"
         )
     links = ""
     if explanation.links:
         links = (
-            '<span class="dn-x__links">'
+            f'<span class="dn-x__links"{out}>'
             + " ".join(
                 f'<a class="dn-x__link" href="{html.escape(url)}">{_escape(label)}</a>'
                 for label, url in explanation.links
             )
             + "</span>"
         )
+    title = "" if searched else out
     return ascii_html(
-        f'<code class="dn-x__tok">{_escape(explanation.title)}</code> '
-        f'<span class="dn-x__label">{_escape(explanation.label)}</span>'
-        f'<span class="dn-x__text">{inline(explanation.text)}</span>{details}{links}'
+        f'<code class="dn-x__tok"{title}>{_escape(explanation.title)}</code> '
+        f'<span class="dn-x__label"{out}>{_escape(explanation.label)}</span>'
+        f'<span class="dn-x__text"{out}>{inline(explanation.text)}</span>'
+        f"{details}{links}"
     )
 
 
