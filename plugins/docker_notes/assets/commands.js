@@ -20,6 +20,9 @@
   function setupBlock(block) {
     block.setAttribute("data-dn-ready", "");
     var tokens = Array.prototype.slice.call(block.querySelectorAll("code .dn-t"));
+    // The n-th token's explanation is the n-th item of the block's list. Pages that gather other
+    // pages' content (print-site, a blog's index) rename the items' ids or repeat them.
+    var items = block.querySelectorAll("li.dn-x");
     var pop = document.createElement("div");
     pop.className = "dn-pop";
     pop.id = block.id + "-pop";
@@ -30,8 +33,9 @@
     highlight.parentNode.insertBefore(pop, highlight.nextSibling);
 
     tokens.forEach(function (token, i) {
-      var item = document.getElementById(token.getAttribute("data-dn"));
+      var item = items[i];
       if (!item) return;
+      token.dnItem = item;
       token.setAttribute("tabindex", i === 0 ? "0" : "-1");
       token.setAttribute("role", "button");
       token.setAttribute("aria-expanded", "false");
@@ -96,11 +100,21 @@
     if (wasOpen) show(block, next, pop, true);
   }
 
-  // An explanation given earlier on the page is not repeated: the item points to the first one.
+  // An explanation given earlier on the page is not repeated: the item refers to the first one,
+  // by its link and by data-dn-same (a page gathering other pages may rename one and not the
+  // other, or repeat ids: the nearest element of that id before the item is the one).
   function explanationOf(token) {
-    var item = document.getElementById(token.getAttribute("data-dn"));
-    var same = item && item.getAttribute("data-dn-same");
-    return same ? document.getElementById(same) || item : item;
+    var item = token.dnItem;
+    var link = item && item.querySelector("a.dn-x__same");
+    if (!link) return item;
+    var ids = [decodeURIComponent(link.hash.slice(1)), item.getAttribute("data-dn-same")];
+    var all = document.querySelectorAll("li.dn-x[id]");
+    for (var n = 0; n < ids.length; n++) {
+      var found = null;
+      for (var k = 0; k < all.length && all[k] !== item; k++) if (all[k].id === ids[n]) found = all[k];
+      if (found) return found;
+    }
+    return item;
   }
 
   function show(block, token, pop, pinned) {
@@ -127,7 +141,7 @@
     open = null;
     o.pop.hidden = true;
     o.token.setAttribute("aria-expanded", "false");
-    mark(o.token, document.getElementById(o.token.getAttribute("data-dn")), false);
+    mark(o.token, o.token.dnItem, false);
     if (refocus) o.token.focus();
   }
 
