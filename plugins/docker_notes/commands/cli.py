@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         head = f"{token.text:<{width}}  {explanation.label}"
         print(head)
         body = [explanation.text, *(f"- {d}" for d in explanation.details)]
+        body += [f"{when}: {text}" for when, text in explanation.versions]
         body += [f"{label}: {url}" for label, url in explanation.links]
         for line in body:
             print(textwrap.indent(textwrap.fill(line.replace("`", ""), 96), " " * (width + 2)))

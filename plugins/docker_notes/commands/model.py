@@ -53,6 +53,8 @@ class Explanation:
     details: tuple[str, ...] = ()  # the structure of a value, one line each
     links: tuple[tuple[str, str], ...] = ()  # (label, url)
     specific: bool = True  # False when only a generic fallback was available
+    # What differs between releases: (when, text), e.g. ("Since Docker 29", "…").
+    versions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

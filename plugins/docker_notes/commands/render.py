@@ -193,9 +193,14 @@ _PLAIN = str.maketrans(
 def _search_text(command: ParsedCommand) -> tuple[str, ...]:
     return tuple(
         # An option's details are its parts: `-it` is `-i` and `-t`, each with its meaning.
-        " ".join((f"{t.explanation.title}:", t.explanation.text, *t.explanation.details)).translate(
-            _PLAIN
-        )
+        " ".join(
+            (
+                f"{t.explanation.title}:",
+                t.explanation.text,
+                *t.explanation.details,
+                *(f"{when}: {text}" for when, text in t.explanation.versions),
+            )
+        ).translate(_PLAIN)
         for t in command.tokens
         if t.role in _SEARCHED
     )
@@ -279,6 +284,12 @@ def _item_body(explanation: Explanation) -> str:
             + "".join(f"<li>{inline(d)}</li>" for d in explanation.details)
             + "</ul>"
         )
+    # What changed between releases, each with its release, so notes written for one read
+    # correctly under another.
+    versions = "".join(
+        f'<span class="dn-x__version"><strong>{_escape(when)}:</strong> {inline(text)}</span>'
+        for when, text in explanation.versions
+    )
     links = ""
     if explanation.links:
         links = (
@@ -292,7 +303,7 @@ def _item_body(explanation: Explanation) -> str:
     return ascii_html(
         f'<code class="dn-x__tok">{_escape(explanation.title)}</code> '
         f'<span class="dn-x__label">{_escape(explanation.label)}</span>'
-        f'<span class="dn-x__text">{inline(explanation.text)}</span>{details}{links}'
+        f'<span class="dn-x__text">{inline(explanation.text)}</span>{details}{versions}{links}'
     )
 
 
