@@ -128,6 +128,9 @@ def test_a_dash_starting_a_word_is_read_as_the_option_docker_knows(line: str, co
         "docker run alpine echo \u043f\u0440\u0438\u0432\u0435\u0442",  # a Cyrillic word
         "\uff04 docker ps",  # a full-width prompt is a prompt
         "docker run --name \u00fcn\u00efc\u00f8d\u00e9-\u5bb9\u5668 alpine",
+        # A comment is text the shell ignores; a Chinese word has its own full-width comma.
+        "docker run -d nginx  # \u901a\u8fc7nginx\u955c\u50cf\uff0c\u3010\u521b\u5efa\u3011 \u2013 \u201cok\u201d",
+        "docker run alpine echo \u4f60\u597d\uff0c\u4e16\u754c",
     ],
 )
 def test_what_the_shell_reads_as_written_is_no_look_alike(line: str) -> None:
@@ -157,6 +160,24 @@ def test_each_kind_is_found_and_copied_as_meant(line: str, kind: str, copied: st
     for problem, found in zip(parsed.problems, parsed.lookalikes, strict=True):
         assert problem.offset == found.offset
         assert f"U+{ord(found.char):04X}" in problem.message
+
+
+def test_a_bidi_control_in_a_comment_is_still_caught() -> None:
+    parsed = parse_command("docker ps  # list \u202eit", K)
+    assert [f.kind for f in parsed.lookalikes] == [BIDI]
+    assert parsed.copy_text == "docker ps  # list it"
+
+
+def test_a_word_typed_in_full_width_letters_is_one_warning() -> None:
+    parsed = parse_command("docker run \uff55\uff42\uff55\uff4e\uff54\uff55", K)
+    assert parsed.copy_text == "docker run ubuntu"
+    assert len(parsed.lookalikes) == 6
+    (warning,) = parsed.problems
+    assert warning.offset == len("docker run ")
+    assert warning.fix == "retype it as `ubuntu`"
+    assert "U+FF55 FULLWIDTH LATIN SMALL LETTER U, U+FF42 FULLWIDTH LATIN SMALL LETTER B, …" in (
+        warning.message
+    )
 
 
 def test_curly_quotes_that_do_not_pair_up_are_copied_as_written() -> None:

@@ -93,6 +93,7 @@ def read(text: str, start: int = 0, *, quotes: bool = True, flip: bool = False) 
     ambiguous = False
     quote = ""  # the quote we are inside: ' or "
     curly = False  # it was opened by a curly quote, so a curly one closes it
+    comment = False  # after a `#` that starts a word, up to the end of the line
     i, n = 0, len(text)
 
     def put(chars: str, at: int) -> None:
@@ -112,8 +113,15 @@ def read(text: str, start: int = 0, *, quotes: bool = True, flip: bool = False) 
             found.append(LookAlike(i, c, " " if flip else "", HIDDEN))
             if flip:
                 put(" ", i)
-        elif _invisible(c) and not (quote and c in _JOINERS):
+        elif _invisible(c) and not ((quote or comment) and c in _JOINERS):
+            # Even in a comment: the page must never hold a control that reorders the line.
             found.append(LookAlike(i, c, "", BIDI if c in _BIDI else HIDDEN))
+        elif comment:
+            comment = c != "\n"  # the shell ignores a comment: its characters are text
+            put(c, i)
+        elif c == "#" and not quote and _starts_word(text, i):
+            comment = True
+            put(c, i)
         elif c == "\\" and quote != "'" and i + 1 < n:
             put(text[i : i + 2], i)
             origin[-1] = i + 1
@@ -147,7 +155,7 @@ def read(text: str, start: int = 0, *, quotes: bool = True, flip: bool = False) 
             lookalike(i, DASH, "--" if long else "-")
         elif c in _SPACES:
             lookalike(i, SPACE, " ")
-        elif _WIDE_FIRST <= ord(c) <= _WIDE_LAST:
+        elif _WIDE_FIRST <= ord(c) <= _WIDE_LAST and not _in_foreign_word(text, i):
             lookalike(i, WIDE, chr(ord(c) - 0xFEE0))
         elif c in _LETTERS and _in_latin_word(text, i):
             lookalike(i, LETTER, _LETTERS[c])
@@ -191,6 +199,15 @@ def _word_at(text: str, i: int) -> str:
     return text[start:end]
 
 
+def _in_foreign_word(text: str, i: int) -> bool:
+    """A word with letters of a script written in full-width punctuation (`你好，世界`): its
+    full-width characters are that script's own, not stand-ins for ASCII."""
+    return any(
+        not c.isascii() and not _invisible(c) and not _WIDE_FIRST <= ord(c) <= _WIDE_LAST
+        for c in _word_at(text, i)
+    )
+
+
 def _in_latin_word(text: str, i: int) -> bool:
     return any(c.isascii() and c.isalpha() for c in _word_at(text, i))
 
@@ -208,8 +225,41 @@ def name(found: LookAlike) -> str:
     return f"U+{ord(found.char):04X} {unicodedata.name(found.char, 'UNNAMED CHARACTER')}"
 
 
+def problems(found: Sequence[LookAlike], text: str) -> list[Problem]:
+    """The warnings for the note's author, one per run of adjacent look-alikes of one kind (a word
+    typed in full-width letters is one mistake, not one per letter); `text` is the command as
+    written."""
+    runs: list[list[LookAlike]] = []
+    for f in found:
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.kind == f.kind and last.offset + 1 == f.offset:
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    return [problem(run[0], text) if len(run) == 1 else _run_problem(run, text) for run in runs]
+
+
+def _run_problem(run: list[LookAlike], text: str) -> Problem:
+    first = run[0]
+    shown = "".join(f.char for f in run)
+    meant = "".join(f.meant for f in run)
+    distinct = list(dict.fromkeys(name(f) for f in run))
+    names = ", ".join(distinct[:2]) + (", …" if len(distinct) > 2 else "")
+    if first.kind in (HIDDEN, BIDI):
+        what = (
+            f"{len(run)} invisible characters ({names}) in "
+            f"`{visible(_word_at(text, first.offset))}`: the shell reads them, the reader "
+            "does not see them"
+        )
+        fix = "delete them" if not meant.strip() else "retype them as a plain space"
+    else:
+        what = f"`{shown}` is written in look-alike characters ({names}), not `{meant}`"
+        fix = f"retype it as `{meant}`"
+    return Problem(first.offset, what, fix)
+
+
 def problem(found: LookAlike, text: str) -> Problem:
-    """The warning for the note's author; `text` is the command as written."""
+    """The warning for one look-alike; `text` is the command as written."""
     shown, meant, named = found.char, found.meant, name(found)
     word = visible(_word_at(text, found.offset))
     if found.kind == DASH and _starts_word(text, found.offset):
@@ -336,13 +386,13 @@ def restore(written: str, reading: Reading, parsed: ParsedCommand) -> ParsedComm
         tokens[k] = replace(
             tokens[k], explanation=replace(explanation, details=(*explanation.details, *extra))
         )
-    problems = [replace(p, offset=origin[min(p.offset, len(meant))]) for p in parsed.problems]
-    problems.extend(problem(f, written) for f in found)
-    problems.sort(key=lambda p: p.offset)
+    reported = [replace(p, offset=origin[min(p.offset, len(meant))]) for p in parsed.problems]
+    reported.extend(problems(found, written))
+    reported.sort(key=lambda p: p.offset)
     return ParsedCommand(
         written,
         tokens,
-        problems,
+        reported,
         prompt_end,
         copied=meant[parsed.prompt_end :],
         lookalikes=found,
