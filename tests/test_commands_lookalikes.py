@@ -11,11 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from commands_helpers import Block, blocks, render
 from docker_notes.commands import knowledge, lookalike
 from docker_notes.commands.model import BIDI, DASH, HIDDEN, LETTER, QUOTE, SPACE, WIDE
 from docker_notes.commands.parse import parse_command
+from docker_notes.commands.tokens import UnbalancedQuote
 from docker_notes.extension import Diagnostic
 
 K = knowledge.load()
@@ -162,6 +165,13 @@ def test_each_kind_is_found_and_copied_as_meant(line: str, kind: str, copied: st
         assert f"U+{ord(found.char):04X}" in problem.message
 
 
+def test_a_bidi_control_in_a_prompt_is_still_caught() -> None:
+    block, found, page = one_block("> $\u202e docker ps\n")
+    assert block.copy == "docker ps"
+    assert "\u202e" not in page and 'data-dn-char="U+202E"' in page
+    assert "U+202E" in found[0].message
+
+
 def test_a_bidi_control_in_a_comment_is_still_caught() -> None:
     parsed = parse_command("docker ps  # list \u202eit", K)
     assert [f.kind for f in parsed.lookalikes] == [BIDI]
@@ -273,3 +283,39 @@ def test_a_strict_build_fails_naming_file_line_column_and_code_point(tmp_path: P
         'docker run -e "A=b" alpine env',
     ]
     assert page.count('class="dn-lookalike"') == 3
+
+
+# --- properties --------------------------------------------------------------------------------
+
+LOOK_ALIKE_LINE = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"docker run ps -it ubuntu bash echo",
+            *" \"'#\\$\n",
+            *"\u2013\u2014\u201c\u201d\u2018\u2019\u00a0\u200b\u202e\u2066\uff41\uff0d\u0435\u4f60",
+        ]
+    ),
+    max_size=40,
+).map(lambda tail: "docker run " + tail)
+
+
+@settings(max_examples=200, deadline=None)
+@given(LOOK_ALIKE_LINE)
+def test_tokens_stay_on_the_text_as_written(text: str) -> None:
+    try:
+        parsed = parse_command(text, K)
+    except UnbalancedQuote as e:
+        assert 0 <= e.position <= len(text)
+        return
+    end = 0
+    for token in parsed.tokens:
+        assert token.text == text[token.start : token.end]
+        assert end <= token.start < token.end <= len(text)
+        end = token.end
+    for problem in parsed.problems:
+        assert 0 <= problem.offset <= len(text)
+    for found in parsed.lookalikes:
+        assert text[found.offset] == found.char
+    assert not re.search("[\u200b\u202e\u2066]", parsed.copy_text)
+    if not parsed.lookalikes:
+        assert parsed.copy_text == text[parsed.prompt_end :]

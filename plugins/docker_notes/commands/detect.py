@@ -86,6 +86,8 @@ def detect_cached(line: str, knowledge: Knowledge) -> Detection:
 def detect(line: str, knowledge: Knowledge) -> Detection:
     """What the line is. A command written with look-alike characters (`docker ps -a` with a
     no-break space) is a command too: it is read as meant, and the parser reports them."""
+    if line.isascii():
+        return _detect(line, knowledge)
     reading = lookalike.read(line)
     if not reading.found:
         return _detect(line, knowledge)

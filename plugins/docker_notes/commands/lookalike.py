@@ -122,7 +122,7 @@ def read(text: str, start: int = 0, *, quotes: bool = True, flip: bool = False) 
         elif c == "#" and not quote and _starts_word(text, i):
             comment = True
             put(c, i)
-        elif c == "\\" and quote != "'" and i + 1 < n:
+        elif c == "\\" and quote != "'" and i + 1 < n and not _invisible(text[i + 1]):
             put(text[i : i + 2], i)
             origin[-1] = i + 1
             i += 2
@@ -368,13 +368,20 @@ def restore(written: str, reading: Reading, parsed: ParsedCommand) -> ParsedComm
         # Invisible characters just before a word are part of it, as the shell reads them.
         return origin[k - 1] + 1 if 0 < k < len(meant) and meant[k - 1].isspace() else origin[k]
 
+    def end_of(k: int) -> int:
+        # Just after the token's last character: what was left out after it is not the token's
+        # (the next token may claim it, see start_of).
+        return origin[k - 1] + 1 if k else 0
+
     prompt_end = origin[parsed.prompt_end] if parsed.prompt_end else 0
-    found = tuple(f for f in reading.found if f.offset >= prompt_end)
+    # A prompt is not copied: what looks odd in it is harmless, but for invisible characters,
+    # which the page must never hold.
+    found = tuple(f for f in reading.found if f.offset >= prompt_end or f.kind in (HIDDEN, BIDI))
     tokens = []
     for token in parsed.tokens:
-        start, end = start_of(token.start), origin[token.end]
+        start, end = start_of(token.start), end_of(token.end)
         if token.role == "prompt":
-            start, end = origin[token.start], origin[token.end - 1] + 1
+            start = origin[token.start]
         tokens.append(replace(token, text=written[start:end], start=start, end=end))
     notes: dict[int, list[str]] = {}
     for f in found:

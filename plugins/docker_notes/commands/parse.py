@@ -49,6 +49,8 @@ def parse_command(text: str, knowledge: Knowledge) -> ParsedCommand:
 
     A command with look-alike characters (`docker run –it ubuntu`, see lookalike.py) is read as
     meant, and the result put back on the text as written, with a warning for each."""
+    if text.isascii():
+        return _parse(text, knowledge)  # the usual line: no look-alike can be in it
     m = PROMPT_RE.match(text)
     start = m.end() if m else 0
     reading = lookalike.read(text, start)
