@@ -129,11 +129,13 @@ def test_a_dash_starting_a_word_is_read_as_the_option_docker_knows(line: str, co
         "docker run alpine echo 'a\u00a0b'",
         "docker run alpine echo it\u2019s",  # an apostrophe
         "docker run alpine echo \u043f\u0440\u0438\u0432\u0435\u0442",  # a Cyrillic word
+        "docker run --name \u0441\u0435\u0440\u0432\u0435\u0440-web nginx",  # and mixed in
         "\uff04 docker ps",  # a full-width prompt is a prompt
         "docker run --name \u00fcn\u00efc\u00f8d\u00e9-\u5bb9\u5668 alpine",
         # A comment is text the shell ignores; a Chinese word has its own full-width comma.
         "docker run -d nginx  # \u901a\u8fc7nginx\u955c\u50cf\uff0c\u3010\u521b\u5efa\u3011 \u2013 \u201cok\u201d",
         "docker run alpine echo \u4f60\u597d\uff0c\u4e16\u754c",
+        "docker run alpine echo \u201c\u4f60\u597d\u2014\u2014\u4e16\u754c\u201d",
     ],
 )
 def test_what_the_shell_reads_as_written_is_no_look_alike(line: str) -> None:

@@ -142,6 +142,10 @@ def read(text: str, start: int = 0, *, quotes: bool = True, flip: bool = False) 
             put(c, i)
         elif c == "\u2019" and _between_letters(text, i):
             put(c, i)  # an apostrophe (`it’s`): text, as the shell reads it
+        elif (c in _DASHES or c in _DOUBLE_QUOTES or c in _SINGLE_QUOTES) and _in_foreign_word(
+            text, i
+        ):
+            put(c, i)  # the punctuation of another script's text (`“你好——世界”`)
         elif c in _DOUBLE_QUOTES or c in _SINGLE_QUOTES:
             meant = '"' if c in _DOUBLE_QUOTES else "'"
             lookalike(i, QUOTE, meant, replaced=quotes)
@@ -203,13 +207,21 @@ def _in_foreign_word(text: str, i: int) -> bool:
     """A word with letters of a script written in full-width punctuation (`你好，世界`): its
     full-width characters are that script's own, not stand-ins for ASCII."""
     return any(
-        not c.isascii() and not _invisible(c) and not _WIDE_FIRST <= ord(c) <= _WIDE_LAST
+        c.isalpha()
+        and not c.isascii()
+        and c not in _LETTERS
+        and not _WIDE_FIRST <= ord(c) <= _WIDE_LAST
         for c in _word_at(text, i)
     )
 
 
 def _in_latin_word(text: str, i: int) -> bool:
-    return any(c.isascii() and c.isalpha() for c in _word_at(text, i))
+    """A Latin word with some letters of another script drawn alike (`dоcker`); not a word that
+    mixes in real Cyrillic or Greek (`сервер-web`), whose other letters look like no Latin one."""
+    word = _word_at(text, i)
+    return any(c.isascii() and c.isalpha() for c in word) and all(
+        c in _LETTERS for c in word if c.isalpha() and not c.isascii()
+    )
 
 
 def visible(word: str) -> str:
