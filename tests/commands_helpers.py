@@ -23,6 +23,7 @@ class Item:
     text: str
     details: list[str] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)  # "Since Docker 29: …"
     same: str = ""  # the id of the earlier item on the page that this one refers to
 
 
@@ -88,6 +89,9 @@ class _BlockReader(HTMLParser):
                 self.part = "label"
             elif "dn-x__text" in cls:
                 self.part = "text"
+            elif "dn-x__version" in cls:
+                self.part = "version"
+                self.item.versions.append("")
             elif tag == "li":
                 self.part = "detail"
                 self.item.details.append("")
@@ -111,6 +115,8 @@ class _BlockReader(HTMLParser):
             self.part = "" if tag != "code" or self.part == "token" else self.part
         if tag == "a" and self.part == "link":
             self.part = ""
+        if tag == "span" and self.part == "version":
+            self.part = ""
 
     def handle_data(self, data: str) -> None:
         if not self.blocks:
@@ -130,6 +136,8 @@ class _BlockReader(HTMLParser):
             item.text += data
         elif self.part == "detail":
             item.details[-1] += data
+        elif self.part == "version":
+            item.versions[-1] += data
         elif self.part == "link" and self.link:
             item.links.append((data, self.link))
 
@@ -144,6 +152,7 @@ def blocks(page_html: str) -> list[Block]:
         if first is not None:
             item.label, item.text = first.label, first.text
             item.details, item.links = list(first.details), list(first.links)
+            item.versions = list(first.versions)
     return reader.blocks
 
 
@@ -166,6 +175,7 @@ def transcript(page_html: str, diagnostics: list[Diagnostic]) -> str:
             lines.append(f"  {text!r} [{classes.replace('dn-t', '').strip()}] {item.label}{same}")
             lines.append(f"      {html.unescape(item.text).strip()}")
             lines.extend(f"      - {d}" for d in item.details)
+            lines.extend(f"      ~ {v}" for v in item.versions)
             lines.extend(f"      -> {url}" for _, url in item.links)
     lines.append("== diagnostics")
     lines.extend(f"  {d.level}: {d}" for d in diagnostics)

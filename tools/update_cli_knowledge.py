@@ -534,8 +534,15 @@ def reads_options_after_args(run: Run, path: str) -> bool:
     return False
 
 
+# Commands whose page in Docker's reference is another command's. `docker build` runs buildx
+# (BuildKit) since Docker 23: the page of `docker image build` is the legacy builder's ("only relevant
+# if you're building Windows containers"), and what a reader runs is documented under buildx.
+_REFERENCE_PAGES = {"image build": "buildx build"}
+
+
 def reference(path: str) -> str:
-    return REFERENCE_BASE + "".join(word + "/" for word in path.split())
+    page = _REFERENCE_PAGES.get(path, path)
+    return REFERENCE_BASE + "".join(word + "/" for word in page.split())
 
 
 def _sort_key(path: str) -> list[str]:

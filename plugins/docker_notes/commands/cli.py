@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import textwrap
 
-from . import detect, knowledge
+from . import detect, knowledge, lookalike
 from .parse import parse_command
 from .tokens import UnbalancedQuote
 
@@ -39,12 +39,15 @@ def run(args: argparse.Namespace) -> int:
     except UnbalancedQuote as e:
         print(f"{args.line}\n{' ' * e.position}^ {e}")
         return 1
-    width = max((len(t.text) for t in parsed.tokens), default=0)
-    for token in parsed.tokens:
+    # Invisible characters written out: a bidi control would reorder the terminal's line.
+    shown = [lookalike.visible(t.text) for t in parsed.tokens]
+    width = max(map(len, shown), default=0)
+    for text, token in zip(shown, parsed.tokens, strict=True):
         explanation = token.explanation
-        head = f"{token.text:<{width}}  {explanation.label}"
+        head = f"{text:<{width}}  {explanation.label}"
         print(head)
         body = [explanation.text, *(f"- {d}" for d in explanation.details)]
+        body += [f"{when}: {text}" for when, text in explanation.versions]
         body += [f"{label}: {url}" for label, url in explanation.links]
         for line in body:
             print(textwrap.indent(textwrap.fill(line.replace("`", ""), 96), " " * (width + 2)))

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from . import lookalike
 from .knowledge import Knowledge, Program
 from .parse import PROMPT_RE, WRAPPERS
 from .suggest import closest
@@ -83,6 +84,21 @@ def detect_cached(line: str, knowledge: Knowledge) -> Detection:
 
 
 def detect(line: str, knowledge: Knowledge) -> Detection:
+    """What the line is. A command written with look-alike characters (`docker ps -a` with a
+    no-break space) is a command too: it is read as meant, and the parser reports them."""
+    if line.isascii():
+        return _detect(line, knowledge)
+    reading = lookalike.read(line)
+    if not reading.found:
+        return _detect(line, knowledge)
+    found = _detect(reading.text, knowledge)
+    if found.kind == PROSE and reading.ambiguous:
+        reading = lookalike.read(line, flip=True)  # `docker<U+200B>ps`: the space it stands for
+        found = _detect(reading.text, knowledge)
+    return replace(found, start=reading.origin[found.start])
+
+
+def _detect(line: str, knowledge: Knowledge) -> Detection:
     start = command_start(line)
     m = _FIRST_WORDS.match(line[start:])
     if not m or not m.group(2):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from . import imageref, values
-from .knowledge import Arg, Command, Knowledge, Option, Program
+from .knowledge import Arg, Command, Knowledge, Option, Program, VersionNote
 from .model import Explanation
 from .suggest import distance
 from .tokens import RawToken
@@ -62,6 +62,10 @@ _STAND_IN = re.compile(
 
 def _link(label: str, url: str) -> tuple[tuple[str, str], ...]:
     return ((label, url),) if url else ()
+
+
+def _versions(notes: tuple[VersionNote, ...], prefix: str = "") -> tuple[tuple[str, str], ...]:
+    return tuple((note.when, prefix + note.explain) for note in notes)
 
 
 def _ref(command: Command) -> tuple[tuple[str, str], ...]:
@@ -168,7 +172,9 @@ def subcommand(command: Command, program: Program, typed_path: tuple[str, ...]) 
         text += " It comes from a Docker CLI plugin."
     if command.deprecated:
         text += " Deprecated."
-    return Explanation(typed_path[-1], label, text, links=_ref(command))
+    return Explanation(
+        typed_path[-1], label, text, links=_ref(command), versions=_versions(command.versions)
+    )
 
 
 # --- options and values --------------------------------------------------------------------------
@@ -186,7 +192,13 @@ def option(opt: Option, command: Command, typed: str) -> Explanation:
     title = opt.title if typed in opt.names and len(opt.names) > 1 else typed
     if typed in opt.hidden_names:
         title = f"{typed} (also written {opt.title})"
-    return Explanation(title, label, _option_text(opt), links=_option_link(opt, command))
+    return Explanation(
+        title,
+        label,
+        _option_text(opt),
+        links=_option_link(opt, command),
+        versions=_versions(opt.versions),
+    )
 
 
 def _option_link(opt: Option, command: Command) -> tuple[tuple[str, str], ...]:
@@ -207,10 +219,20 @@ def short_options(
             text = f"{listed} written together; the last one takes the value `{value}`:"
     else:
         text = f"{listed}, written together as `{word.text}`:"
+    versions = tuple(
+        v for n, o in zip(names, flags, strict=True) for v in _versions(o.versions, f"{n}: ")
+    )
     # The long names in the title too: readers (and the search) know `-it` as interactive + tty.
     longs = [o.long_name for o in flags if o.long_name.startswith("--")]
     title = f"{word.text} ({', '.join(longs)})" if longs else word.text
-    return Explanation(title, f"options of {command.display}", text, tuple(details), _ref(command))
+    return Explanation(
+        title,
+        f"options of {command.display}",
+        text,
+        tuple(details),
+        _ref(command),
+        versions=versions,
+    )
 
 
 def option_with_value(
@@ -223,6 +245,7 @@ def option_with_value(
         _option_text(opt),
         details,
         _option_link(opt, command),
+        versions=_versions(opt.versions),
     )
 
 

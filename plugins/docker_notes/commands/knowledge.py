@@ -43,6 +43,22 @@ class KnowledgeError(ValueError):
 
 
 @dataclass(frozen=True)
+class VersionNote:
+    """What holds only from one release on (`since`) or up to one (`until`): notes written for
+    Docker 28 read wrongly under 29, so the explanation says which release does what."""
+
+    explain: str
+    since: str = ""  # "Docker 29": this release and later
+    until: str = ""  # "Docker 28": this release and earlier
+
+    @property
+    def when(self) -> str:
+        if self.since and self.until:
+            return f"From {self.since} to {self.until}"
+        return f"Since {self.since}" if self.since else f"Up to {self.until}"
+
+
+@dataclass(frozen=True)
 class Option:
     names: tuple[str, ...]
     value: str | None = None
@@ -53,6 +69,7 @@ class Option:
     hidden_names: tuple[str, ...] = ()
     deprecated: bool = False
     hidden: bool = False
+    versions: tuple[VersionNote, ...] = ()
 
     @property
     def takes_value(self) -> bool:
@@ -98,6 +115,7 @@ class Command:
     interspersed: bool = True
     deprecated: bool = False
     plugin: bool = False
+    versions: tuple[VersionNote, ...] = ()
     subcommands: frozenset[str] = frozenset()
     by_name: Mapping[str, Option] = field(default_factory=dict, compare=False, repr=False)
 
@@ -272,7 +290,7 @@ def _cache_file(stamps: tuple[tuple[str, float], ...]) -> Path:
     return base / "docker-notes" / f"knowledge-{key}.pickle"
 
 
-_FORMAT = 2  # bump when the classes above change
+_FORMAT = 3  # bump when the classes above change
 
 
 def _disk_cache(stamps: tuple[tuple[str, float], ...]) -> Knowledge | None:
@@ -502,6 +520,7 @@ def _build_command(
         interspersed=bool(data.get("interspersed", True)),
         deprecated=bool(data.get("deprecated", False)),
         plugin=bool(data.get("plugin", False)),
+        versions=_build_versions(data.get("versions"), " ".join((program, *path))),
         subcommands=frozenset(subcommands),
         by_name=_index(options),
     )
@@ -525,7 +544,23 @@ def _build_option(data: Mapping[str, Any]) -> Option:
         hidden_names=hidden_names,
         deprecated=bool(data.get("deprecated", False)),
         hidden=bool(data.get("hidden", False)),
+        versions=_build_versions(data.get("versions"), "/".join(names or hidden_names)),
     )
+
+
+def _build_versions(raw: Any, owner: str) -> tuple[VersionNote, ...]:
+    notes = []
+    for item in _as_list(raw):
+        if not isinstance(item, Mapping):
+            raise ValueError(f"{owner}: a version note must be a mapping, not {item!r}")
+        since, until = str(item.get("since") or ""), str(item.get("until") or "")
+        explain = str(item.get("explain") or "")
+        if not explain or not (since or until):
+            raise ValueError(
+                f"{owner}: a version note needs `explain` and `since` or `until`: {dict(item)!r}"
+            )
+        notes.append(VersionNote(explain, since, until))
+    return tuple(notes)
 
 
 def _index(options: Iterable[Option]) -> dict[str, Option]:

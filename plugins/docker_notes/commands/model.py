@@ -42,6 +42,15 @@ ROLES = (
 WARNING = "warning"
 INFO = "info"
 
+# Kinds of look-alike characters (see lookalike.py).
+DASH = "dash"  # – — − for -
+QUOTE = "quote"  # “ ” ‘ ’ for " '
+SPACE = "space"  # no-break and other spaces that do not separate words
+HIDDEN = "hidden"  # zero-width and other invisible characters
+BIDI = "bidi"  # invisible controls that reorder the text shown
+WIDE = "wide"  # full-width forms of ASCII characters
+LETTER = "letter"  # a Cyrillic or Greek letter drawn like a Latin one, in a Latin word
+
 
 @dataclass(frozen=True)
 class Explanation:
@@ -53,6 +62,8 @@ class Explanation:
     details: tuple[str, ...] = ()  # the structure of a value, one line each
     links: tuple[tuple[str, str], ...] = ()  # (label, url)
     specific: bool = True  # False when only a generic fallback was available
+    # What differs between releases: (when, text), e.g. ("Since Docker 29", "…").
+    versions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,15 +85,31 @@ class Problem:
     level: str = WARNING
 
 
+@dataclass(frozen=True)
+class LookAlike:
+    """A character that looks like what the shell expects and is something else."""
+
+    offset: int  # in the command text
+    char: str
+    meant: str  # what it stands for: `-`, `--`, `"`, `'`, ` `, a letter; "" for an invisible one
+    kind: str
+    replaced: bool = (
+        True  # the copy has `meant` in its place (curly quotes that do not pair up stay)
+    )
+
+
 @dataclass
 class ParsedCommand:
     text: str  # the command as shown: prompt included, Markdown escapes resolved
     tokens: list[Token] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     prompt_end: int = 0  # text[:prompt_end] is a prompt, not copied
+    # What the copy button copies when it is not the text after the prompt (see lookalike.restore).
+    copied: str | None = None
+    lookalikes: tuple[LookAlike, ...] = ()  # marked where they stand in the rendered code
     # Its HTML, made once (see render.rendered).
     html: Rendered | None = field(default=None, compare=False, repr=False)
 
     @property
     def copy_text(self) -> str:
-        return self.text[self.prompt_end :]
+        return self.text[self.prompt_end :] if self.copied is None else self.copied

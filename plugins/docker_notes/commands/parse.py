@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import explain as ex
+from . import lookalike
 from .knowledge import Arg, Command, Knowledge, Option, Program
 from .model import (
     ARGUMENT,
@@ -32,7 +33,7 @@ from .model import (
     Token,
 )
 from .suggest import closest
-from .tokens import OPERATOR, REDIRECT, WORD, RawToken, scan
+from .tokens import OPERATOR, REDIRECT, WORD, RawToken, UnbalancedQuote, scan
 
 # Prompts people copy from their terminal: `$ `, `# `, `＄ `, `$> `, `PS> `, `PS C:\Users\me> `,
 # `user@host:~$ `. The prompt is shown but never copied.
@@ -44,7 +45,48 @@ WRAPPERS = frozenset({"sudo", "time", "nohup", "exec", "command"})
 
 
 def parse_command(text: str, knowledge: Knowledge) -> ParsedCommand:
-    """Tokens and problems of one command (continuation lines included). May raise UnbalancedQuote."""
+    """Tokens and problems of one command (continuation lines included). May raise UnbalancedQuote.
+
+    A command with look-alike characters (`docker run –it ubuntu`, see lookalike.py) is read as
+    meant, and the result put back on the text as written, with a warning for each."""
+    if text.isascii():
+        return _parse(text, knowledge)  # the usual line: no look-alike can be in it
+    m = PROMPT_RE.match(text)
+    start = m.end() if m else 0
+    reading = lookalike.read(text, start)
+    if not reading.found:
+        return _parse(text, knowledge)
+    quotes = True
+    try:
+        parsed = _parse(reading.text, knowledge)
+    except UnbalancedQuote:
+        # Curly quotes that do not pair up (`it’s`): read them as the shell does, as letters.
+        quotes = False
+        reading = lookalike.read(text, start, quotes=quotes)
+        try:
+            parsed = _parse(reading.text, knowledge)
+        except UnbalancedQuote as e:
+            raise UnbalancedQuote(str(e), reading.origin[e.position]) from None
+    if reading.ambiguous:
+        # A dash that starts a word may stand for `--` (`—rm`) or for `-` (`–it`): the reading
+        # docker makes more sense of wins.
+        other = lookalike.read(text, start, quotes=quotes, flip=True)
+        try:
+            flipped = _parse(other.text, knowledge)
+        except UnbalancedQuote:
+            flipped = None
+        if flipped is not None and _score(flipped) < _score(parsed):
+            reading, parsed = other, flipped
+    return lookalike.restore(text, reading, parsed)
+
+
+def _score(parsed: ParsedCommand) -> tuple[int, int, int]:
+    """Fewer warnings, fewer words only generically explained, fewer problems: the better reading."""
+    unknown = sum(not t.explanation.specific for t in parsed.tokens)
+    return sum(p.level != INFO for p in parsed.problems), unknown, len(parsed.problems)
+
+
+def _parse(text: str, knowledge: Knowledge) -> ParsedCommand:
     parsed = ParsedCommand(text)
     offset = 0
     m = PROMPT_RE.match(text)

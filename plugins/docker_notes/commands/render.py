@@ -19,15 +19,18 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from . import lookalike
 from .model import (
     ARGUMENT,
+    BIDI,
     COMMAND,
     COMMENT,
     CONTINUATION,
+    HIDDEN,
     IMAGE,
     OPTION,
     PLACEHOLDER,
@@ -203,13 +206,45 @@ def _code_line(command: Rendered, block_id: str, k: int) -> str:
 def _code_template(command: ParsedCommand) -> str:
     out: list[str] = []
     pos = 0
+    shown = _marked(command) if command.lookalikes else _escaped(command)
     for n, token in enumerate(command.tokens):
-        out.append(_escape(command.text[pos : token.start]))
+        out.append(shown(pos, token.start))
         css = " ".join(filter(None, ("dn-t", _HIGHLIGHT.get(token.role, ""))))
-        out.append(f'<span class="{css}" data-dn="{_ID}-{n + 1}">{_escape(token.text)}</span>')
+        out.append(
+            f'<span class="{css}" data-dn="{_ID}-{n + 1}">{shown(token.start, token.end)}</span>'
+        )
         pos = token.end
-    out.append(_escape(command.text[pos:]))
+    out.append(shown(pos, len(command.text)))
     return "".join(out)
+
+
+def _escaped(command: ParsedCommand) -> Callable[[int, int], str]:
+    return lambda start, end: _escape(command.text[start:end])
+
+
+def _marked(command: ParsedCommand) -> Callable[[int, int], str]:
+    """The text with each look-alike character marked where it stands. An invisible one is not
+    written at all (a bidi control would reorder what follows): its mark shows its code point."""
+    marks = {found.offset: found for found in command.lookalikes}
+
+    def shown(start: int, end: int) -> str:
+        out = []
+        for k in range(start, end):
+            found = marks.get(k)
+            if found is None:
+                out.append(_escape(command.text[k]))
+                continue
+            tip = html.escape(lookalike.title(found))
+            if found.kind in (HIDDEN, BIDI):
+                out.append(
+                    f'<mark class="dn-lookalike dn-lookalike--hidden" title="{tip}" '
+                    f'data-dn-char="{lookalike.label(found)}"></mark>'
+                )
+            else:
+                out.append(f'<mark class="dn-lookalike" title="{tip}">{_escape(found.char)}</mark>')
+        return "".join(out)
+
+    return shown
 
 
 def _explanations(
@@ -259,6 +294,12 @@ def _item_body(explanation: Explanation, *, searched: bool, marked: bool) -> str
             + "".join(f"<li>{inline(d)}</li>" for d in explanation.details)
             + "</ul>"
         )
+    # What changed between releases, each with its release, so notes written for one read
+    # correctly under another.
+    versions = "".join(
+        f'<span class="dn-x__version"{out}><strong>{_escape(when)}:</strong> {inline(text)}</span>'
+        for when, text in explanation.versions
+    )
     links = ""
     if explanation.links:
         links = (
@@ -274,7 +315,7 @@ def _item_body(explanation: Explanation, *, searched: bool, marked: bool) -> str
         f'<code class="dn-x__tok"{title}>{_escape(explanation.title)}</code> '
         f'<span class="dn-x__label"{out}>{_escape(explanation.label)}</span>'
         f'<span class="dn-x__text"{out}>{inline(explanation.text)}</span>'
-        f"{details}{links}"
+        f"{details}{versions}{links}"
     )
 
 

@@ -128,7 +128,7 @@ def _word_end(line: str, i: int) -> int:
         if c == "\\":
             if i + 1 < n and line[i + 1] in "\r\n":
                 return i  # a continuation ends the word
-            i += 2
+            i = min(i + 2, n)  # a backslash ending the text escapes nothing
             continue
         end = _quoted_end(line, i)
         if end is not None:
