@@ -19,6 +19,7 @@ from . import prework
 from .config import PluginConfig
 from .mkdocs_commands import CommandBlocks
 from .mkdocs_images import ImageChecks
+from .mkdocs_robust import SafePages  # robustness: bad bytes and unreadable URLs (issue 16)
 from .prework import Job, Prework
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         self.commands: CommandBlocks | None = None
         self.images: ImageChecks | None = None
         self.prework: Prework | None = None
+        self.safe_pages: SafePages | None = None  # robustness (issue 16)
         # A second process started before on_config, and the docs folder it was started for.
         self._early: tuple[Prework, str] | None = None
 
@@ -71,6 +73,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # Both halves are created anew on every (re)build, so no state survives a serve rebuild.
         self.commands = self.images = None
+        self.safe_pages = None  # robustness (issue 16)
         self._close_prework()
         if not self.config.enabled:
             return config
@@ -80,6 +83,9 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             self.images = ImageChecks(
                 self.config.images, config, log, serving=self.command == "serve"
             )
+        # --- robustness (issue 16): no note's bytes or URLs stop the build ---
+        self.safe_pages = SafePages(config, log, report_images=not self.config.images.enabled)
+        # --- end robustness ---
         early, self._early = self._early, None
         if early and self.command != "serve" and _same_dir(early[1], config.docs_dir):
             self.prework = early[0]
@@ -147,9 +153,19 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         if self.images:
             self.images.prework = self.prework
 
+    # --- robustness (issue 16) ---
+    @event_priority(100)
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Early, so that a plugin that reads pages its own way still has the last word."""
+        return self.safe_pages.read_source(page) if self.safe_pages else None
+
+    # --- end robustness ---
+
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        if self.safe_pages:  # robustness (issue 16)
+            self.safe_pages.on_page_markdown(markdown, page)
         if self.prework:
             self.prework.collect()
         if self.commands:

@@ -602,16 +602,19 @@ def _link_text(masked: str, index: int, limit: int) -> int | None:
     return None
 
 
-def _link_destination(data: str, index: int) -> tuple[int, int, int] | None:
+def _link_destination(data: str, index: int, limit: int) -> tuple[int, int, int] | None:
     """Span of the destination in `(…)` at `index`, and the end of the `)`, or None.
 
     A port of Python-Markdown's `LinkInlineProcessor.getLink` (titles, nested parentheses, the
     `<…>` form), returning spans instead of strings:
     https://github.com/Python-Markdown/markdown/blob/master/markdown/inlinepatterns.py
+    `limit` is the end of the block: Python-Markdown reads the text of one block, and where its
+    backtracking finds no `)` to fall back on, it counts from that text's end (`data[:-2]`).
+    The end returned is always after `index`, so that a caller's scan moves on.
     """
-    if simple := _SIMPLE_DESTINATION.match(data, index):  # the usual case, without the port's loop
+    if simple := _SIMPLE_DESTINATION.match(data, index, limit):  # the usual case, no port's loop
         return simple.start(1), simple.end(1), simple.end()
-    m = _LINK_START.match(data, index)
+    m = _LINK_START.match(data, index, limit)
     if not m:
         return None
     if m.group(1):
@@ -627,7 +630,7 @@ def _link_destination(data: str, index: int) -> tuple[int, int, int] | None:
     start_alt_quote = exit_alt_quote = -1
     last = ""
     href: tuple[int, int] | None = None
-    for pos in range(index, len(data)):
+    for pos in range(index, limit):
         c = data[pos]
         if c == "(":
             if not ignore_matches:
@@ -669,8 +672,14 @@ def _link_destination(data: str, index: int) -> tuple[int, int, int] | None:
         if c != " ":
             last = c
     if bracket_count != 0 and backtrack_count == 0:
-        href = (start_index, last_bracket - 1)
-        index = last_bracket
+        if last_bracket < 0:
+            # Backtracked over `(`s only: Python-Markdown's `data[start:-2]` and `data[-1:]`,
+            # i.e. counted back from the end of the block's text.
+            href = (start_index, max(start_index, limit - 2))
+            index = max(start_index, limit - 1)
+        else:
+            href = (start_index, last_bracket - 1)
+            index = last_bracket
         bracket_count = 0
     if bracket_count != 0 or href is None:
         return None
@@ -707,20 +716,23 @@ def scan(text: str, *, line_offset: int = 0) -> Scan:
             result.links.append(text[start:end])
     pos = 0
     while token := _TOKEN.search(masked, pos):
+        # Every token is at least two characters long: the scan always moves past its start,
+        # whatever the reading of the token returns (the `max` makes that plain).
         pos = token.end()
         kind = token[0].lower()
         if kind == "![":
-            pos = _image(text, masked, token.start(), definitions, position, result) or pos
+            image_end = _image(text, masked, token.start(), definitions, position, result)
+            pos = max(pos, image_end or pos)
         elif kind == "](":
-            dest = _link_destination(masked, token.end() - 1)
+            dest = _link_destination(masked, token.end() - 1, _block_end(masked, token.start()))
             if dest:
                 result.links.append(_unescape(text[dest[0] : dest[1]]))
-                pos = dest[2]
+                pos = max(pos, dest[2])
         else:
             tag_end = _TAG.match(text, token.start())
             if not tag_end:
                 continue
-            pos = tag_end.end()
+            pos = max(pos, tag_end.end())
             if kind == "<a":
                 href = tag_attributes(text[token.start() : pos]).get("href")
                 if href and href.value:
@@ -728,6 +740,12 @@ def scan(text: str, *, line_offset: int = 0) -> Scan:
             else:
                 _img_tag(text[token.start() : pos], token.start(), position, result)
     return result
+
+
+def _block_end(masked: str, start: int) -> int:
+    """Where the paragraph holding `start` ends (a blank line, or the end of the text)."""
+    para = _BLANK_LINE.search(masked, start)
+    return para.start() if para else len(masked)
 
 
 def _image(
@@ -738,14 +756,14 @@ def _image(
     position: _Positions,
     result: Scan,
 ) -> int | None:
-    para = _BLANK_LINE.search(masked, start)
-    text_end = _link_text(masked, start + 2, para.start() if para else len(masked))
+    block_end = _block_end(masked, start)
+    text_end = _link_text(masked, start + 2, block_end)
     if text_end is None:
         return None
     alt = _unescape(text[start + 2 : text_end - 1])
     line, col = position(start)
     if masked.startswith("(", text_end):
-        dest = _link_destination(masked, text_end)
+        dest = _link_destination(masked, text_end, block_end)
         if dest:
             url = _unescape(text[dest[0] : dest[1]])
             result.images.append(ImageRef(url, "markdown", line, col, *position(dest[0]), alt))
