@@ -11,6 +11,7 @@ it, is killed after `timeout` seconds and fails the test instead of hanging CI.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -39,6 +40,11 @@ class Rendered:
 
 class PipelineError(AssertionError):
     """The pipeline raised, or did not finish in time, on an input."""
+
+
+def as_read(text: str) -> str:
+    """A note's text as MkDocs reads its file (universal newlines): a note never has a `\r`."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class _Pipeline:
@@ -86,6 +92,33 @@ class _Pipeline:
         logging.getLogger("mkdocs").propagate = False
         logging.getLogger("docker_notes").propagate = False
 
+    def ours(self, note: str | bytes) -> Rendered:
+        """Only the project's own code on the note: reading its bytes, the image check, and the
+        command lines' detection and parsing (each line, as if quoted). Python-Markdown's own
+        time grows faster than the text on a paragraph of many links (Python-Markdown #161, #798,
+        #1619): huge lines are given to this, which must stay about linear."""
+        from docker_notes.commands.detect import detect
+        from docker_notes.commands.parse import parse_command
+        from docker_notes.commands.tokens import UnbalancedQuote
+        from docker_notes.decoding import decode_note
+
+        start = time.perf_counter()
+        diagnostics = []
+        if isinstance(note, bytes):
+            note, problem = decode_note(note, "docs/index.md")
+            diagnostics += [str(problem)] if problem else []
+        else:
+            note = as_read(note)
+        report = self.checker.check_page("index.md", note, page_url="index/")
+        knowledge = self.commands.knowledge
+        for line in note.split("\n"):
+            detect(line, knowledge)
+            with contextlib.suppress(UnbalancedQuote):
+                parse_command(line, knowledge)
+        return Rendered(
+            "", [str(f) for f in report.findings], diagnostics, [], time.perf_counter() - start
+        )
+
     def render(self, note: str | bytes) -> Rendered:
         from mkdocs.structure.files import File, Files
         from mkdocs.structure.pages import Page
@@ -101,7 +134,7 @@ class _Pipeline:
             if problem is not None:
                 self.diagnostics.append(str(problem))
         else:
-            text = note
+            text = as_read(note)
         use_directory_urls = True
         files = Files(
             [
@@ -131,9 +164,9 @@ def _serve(conn: Connection) -> None:
     pipeline = _Pipeline()
     conn.send(("ready", None))
     while True:
-        note = conn.recv()
+        whole, note = conn.recv()
         try:
-            conn.send(("ok", pipeline.render(note)))
+            conn.send(("ok", pipeline.render(note) if whole else pipeline.ours(note)))
         except BaseException:
             conn.send(("error", traceback.format_exc()))
 
@@ -161,9 +194,12 @@ class Worker:
             self._conn = parent
         return self._conn
 
-    def render(self, note: str | bytes, timeout: float = TIMEOUT) -> Rendered:
+    def render(
+        self, note: str | bytes, timeout: float = TIMEOUT, *, whole: bool = True
+    ) -> Rendered:
+        """What the build does to the note (`whole`), or only our own code (`_Pipeline.ours`)."""
         conn = self._start()
-        conn.send(note)
+        conn.send((whole, note))
         if not conn.poll(timeout):
             self.close()
             raise PipelineError(f"no page after {timeout:.0f} s (a hang?) for {note!r:.300}")

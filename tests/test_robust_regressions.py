@@ -207,3 +207,25 @@ def test_mkdocs_build_of_notes_that_used_to_stop_it(tmp_path: Path) -> None:
     assert "不就行了吗？" in (site / "nfkc" / "index.html").read_text(encoding="utf-8")
     assert "caf\ufffd au lait" in (site / "bytes" / "index.html").read_text(encoding="utf-8")
     assert "]('&gt;&gt; [x]: ](" in (site / "hang" / "index.html").read_text(encoding="utf-8")
+
+
+# --- found by the fuzz tests -------------------------------------------------------------------
+
+
+def test_lt_before_an_image_does_not_stop_mkdocs(worker: Worker) -> None:
+    """`<![` that starts no CDATA section made html.parser, in MkDocs' raw HTML preprocessor,
+    raise `AssertionError: expected name token`, and the build stopped."""
+    rendered = worker.render("para\n\n<![alt](_resources/shot.png) and more\n")
+    assert '&lt;<img alt="alt" src="_resources/shot.png" /> and more' in rendered.html
+    [diagnostic] = rendered.diagnostics
+    assert diagnostic.startswith("docs/index.md:3:1: MkDocs cannot read the raw HTML")
+
+
+@pytest.mark.parametrize("piece", ["[a](", "![", "![a](<", "<!-- ", "<!--\n", "](", "```a"])
+def test_the_scanner_is_not_quadratic_on_unclosed_pieces(worker: Worker, piece: str) -> None:
+    """Each unclosed `[a](`, `![` or `<!--` was searched to the end of its paragraph or page:
+    a line of 4,000 `[a](` took 30 s. Each is now read at most 300 characters far (linear), and a
+    line of 20,000 characters takes about a second at most
+    (Python-Markdown itself still takes seconds there: Python-Markdown#798)."""
+    rendered = worker.render(piece * (20_000 // len(piece)), whole=False, timeout=5)
+    assert rendered.seconds < 2.5

@@ -78,6 +78,10 @@ class SafeUrlsExtension(Extension):
         self.path, self.source, self.lines_before = "<markdown>", None, None  # for this page only
         if page.source is None:  # the text Python-Markdown is given, tabs expanded
             md.preprocessors.register(_SourceCapture(md, page), "docker_notes_urls_source", 1000)
+        # Just before MkDocs' raw HTML preprocessor (21), which MkDocs adds after the extensions.
+        md.preprocessors.register(
+            _GuardRawHtml(md, page, self.getConfig("report")), "docker_notes_guard_raw_html", 21.5
+        )
         # Priority 1: after the inline patterns (20) that make the links and every other
         # treeprocessor, just before MkDocs' `relpath` (0).
         md.treeprocessors.register(
@@ -100,6 +104,46 @@ class _SourceCapture(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         self.page.source = "\n".join(lines)
         return lines
+
+
+class _GuardRawHtml(Preprocessor):
+    """MkDocs' `_RawHTMLPreprocessor` reads the page with html.parser to learn its anchors, and
+    html.parser raises on some text: `<![` not followed by a name (`<![alt](shot.png)`, a typo
+    for an image) ends in `AssertionError: expected name token`, and with it the build. This
+    guards that one preprocessor of this page (never the class, never another page): on such an
+    error the page is rendered as Python-Markdown renders it, its raw HTML's anchors unknown to
+    MkDocs' anchor check, and the note reported.
+    https://github.com/mkdocs/mkdocs/blob/1.6.1/mkdocs/structure/pages.py#L522-L537
+    """
+
+    def __init__(self, md: Markdown, page: _Page, report: Callable[[Diagnostic], None]) -> None:
+        super().__init__(md)
+        self.page, self.report = page, report
+
+    def run(self, lines: list[str]) -> list[str]:
+        if "mkdocs_raw_html" in self.md.preprocessors:
+            mkdocs_raw_html = self.md.preprocessors["mkdocs_raw_html"]
+            mkdocs_raw_html.run = self._guarded(mkdocs_raw_html.run)
+        return lines
+
+    def _guarded(self, run: Callable[[list[str]], list[str]]) -> Callable[[list[str]], list[str]]:
+        def guarded(lines: list[str]) -> list[str]:
+            try:
+                return run(lines)
+            except (AssertionError, ValueError) as e:  # html.parser's, on text it cannot read
+                found = _Locator(self.page.source)("<![")
+                self.report(
+                    Diagnostic(
+                        self.page.path,
+                        *found,
+                        f"MkDocs cannot read the raw HTML of this note ({e}); the page is "
+                        "built without checking links to anchors in it",
+                        "if '<![' starts an image, remove the '<' (write '![alt](path)')",
+                    )
+                )
+                return lines
+
+        return guarded
 
 
 class _SafeUrls(Treeprocessor):
