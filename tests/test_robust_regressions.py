@@ -225,7 +225,7 @@ def test_lt_before_an_image_does_not_stop_mkdocs(worker: Worker) -> None:
 def test_the_scanner_is_not_quadratic_on_unclosed_pieces(worker: Worker, piece: str) -> None:
     """Each unclosed `[a](`, `![` or `<!--` was searched to the end of its paragraph or page:
     a line of 4,000 `[a](` took 30 s. Each is now read at most 300 characters far (linear), and a
-    line of 20,000 characters takes about a second at most
+    line of 20,000 characters takes about a second
     (Python-Markdown itself still takes seconds there: Python-Markdown#798)."""
-    rendered = worker.render(piece * (20_000 // len(piece)), whole=False, timeout=5)
-    assert rendered.seconds < 2.5
+    rendered = worker.render(piece * (20_000 // len(piece)), whole=False, timeout=10)
+    assert rendered.seconds < 6  # about 1 s on an idle machine, 30 s before
