@@ -22,7 +22,8 @@ EXTENSIONS = [
     "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.superfences", "pymdownx.details",
     "pymdownx.magiclink", "pymdownx.tasklist", "pymdownx.keys", "pymdownx.mark", "pymdownx.tilde",
 ]  # fmt: skip
-CORPUS = Path("/work/shared/corpus/notes")
+# Real notes beside the repository (../shared/corpus), when this checkout has them.
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "notes"
 
 
 class _Srcs(HTMLParser):

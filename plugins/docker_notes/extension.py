@@ -16,10 +16,9 @@ Problems (an unknown option, `Docker run` capitalised, an unclosed quote) are re
 from __future__ import annotations
 
 import itertools
-import logging
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,8 +31,10 @@ from .commands.model import INFO, WARNING, ParsedCommand, Problem
 from .commands.parse import parse_cached
 from .commands.render import render_block
 from .commands.tokens import UnbalancedQuote
+from .notes import Conversion, Diagnostic, Note, NoteSources, Reporter, log_diagnostic
 
-log = logging.getLogger("docker_notes")
+__all__ = ["Diagnostic", "DockerCommandsExtension", "Note", "NoteSources", "makeExtension"]
+
 
 _QUOTE_LINE = re.compile(r"^[ ]{0,3}>[ ]?(.*)")
 # A command keeps no quote nesting: `>> docker ps` is as much a command line as `> docker ps`.
@@ -41,81 +42,19 @@ _ALL_QUOTES = re.compile(r"^[ ]{0,3}>(?:[ ]?>)*[ ]?(.*)")
 _CONTINUED = re.compile(r"\\[ \t]*$")
 
 
-@dataclass(frozen=True)
-class Diagnostic:
-    """A problem in a note, with its place in the source file (1-based line and column)."""
-
-    path: str
-    line: int
-    column: int
-    message: str
-    fix: str = ""
-    level: str = WARNING
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
-        return f"{where}: {self.message}" + (f"; {self.fix}" if self.fix else "")
-
-
-Reporter = Callable[[Diagnostic], None]
-
-
-def log_diagnostic(diagnostic: Diagnostic) -> None:
-    (log.warning if diagnostic.level == WARNING else log.info)("%s", diagnostic)
-
-
-class NoteSources:
-    """The notes of a build as their Markdown was handed to the plugins, so that every Markdown
-    instance converting a note's text reports at the note's `path:line:col`: MkDocs' own for the
-    page, and those other plugins make from the same extension list (Material's blog renders each
-    post's excerpt, prefixed with its title, in the blog index's context)."""
-
-    def __init__(self) -> None:
-        self._by_text: dict[str, Note] = {}
-        self.current: Note | None = None
-
-    def add(self, note: Note) -> None:
-        """The note MkDocs is about to convert (the plugin calls this at `on_page_markdown`)."""
-        self._by_text[note.source] = self.current = note
-
-    def clear(self) -> None:
-        self._by_text.clear()
-        self.current = None
-
-    def find(self, text: str) -> Note | None:
-        """The note whose text this conversion is: the same text, else a note that holds it or
-        that it holds (an excerpt; the title prepended), else the note being converted (another
-        plugin changed its text since). Asked only when a problem is reported."""
-        note = self._by_text.get(text)
-        if note is not None:
-            return note
-        body = text.strip()
-        current = self.current
-        notes = [current] if current is not None else []
-        notes += [n for n in self._by_text.values() if n is not current]
-        for candidate in notes:
-            source = candidate.source.strip()
-            if body and source and (body in source or source in body):
-                return candidate
-        return current
-
-
-@dataclass(frozen=True)
-class Note:
-    """A note's path for messages, its Markdown, and how many lines of its file come before that
-    Markdown (front matter), asked only when a problem is reported."""
-
-    path: str
-    source: str
-    lines_before: Callable[[], int] | None = None
-
-
 class DockerCommandsExtension(Extension):
     def __init__(self, **kwargs: Any) -> None:
         self.config = {
             "knowledge": [[], "Extra knowledge files (YAML), merged over the built-in ones."],
             "report": [log_diagnostic, "Called with each Diagnostic found in a note."],
-            "path": ["", "The note's path, used in diagnostics."],
+            # Not None: Python-Markdown reads a None default as a yes/no option.
+            "notes": [
+                "",
+                "The notes of the build (a NoteSources), to report at a note's path and line "
+                "whichever Markdown instance converts its text; default: the text converted is "
+                "the note.",
+            ],
+            "path": ["", "The note's path, used in diagnostics when `notes` has none."],
             "source": [
                 "",
                 "The note's text as written, for line numbers and tabs (default: the text "
@@ -123,7 +62,7 @@ class DockerCommandsExtension(Extension):
             ],
         }
         super().__init__(**kwargs)
-        self.notes = NoteSources()
+        self.notes: NoteSources = self.getConfig("notes") or NoteSources()
         self._knowledge: knowledge.Knowledge | None = None
         self._quote_hint: re.Pattern[str] | None = None
 
@@ -167,8 +106,10 @@ class _State:
         self.reset()
 
     def reset(self) -> None:
-        self.converted = ""  # the text this conversion was given
-        self._note: Note | None = None  # which note it is, once asked
+        extension = self.extension
+        self.conversion = Conversion(
+            extension.notes, extension.getConfig("path"), extension.getConfig("source")
+        )
         self.tabs = False  # the text has tabs (else its lines are as written)
         self._raw_lines: list[str] | None = None  # the note's lines as written, once needed
         self._lines: list[str] | None = None  # and tabs expanded
@@ -178,20 +119,12 @@ class _State:
 
     def start(self, converted: str) -> None:
         self.reset()
-        self.converted = converted
+        self.conversion.start(converted)
         self.tabs = "\t" in converted
 
     @property
     def note(self) -> Note:
-        """The note being converted, found when first needed (a page without a problem to report
-        and without tabs never needs it)."""
-        if self._note is None:
-            extension = self.extension
-            self._note = extension.notes.find(self.converted) or Note(
-                extension.getConfig("path") or "<markdown>",
-                extension.getConfig("source") or self.converted,
-            )
-        return self._note
+        return self.conversion.note
 
     @property
     def raw_lines(self) -> list[str]:
@@ -250,9 +183,8 @@ class _State:
         line, col = self.locate(line_text)
         if line:
             col += offset - (len(line_text) - len(line_text.lstrip()))
-            if self.note.lines_before is not None:
-                line += self.note.lines_before()
-        self.report(Diagnostic(self.note.path, line, col, message, fix, level))
+        note = self.note
+        self.report(Diagnostic(note.path, note.file_line(line), col, message, fix, level))
 
 
 class _SourceCapture(Preprocessor):

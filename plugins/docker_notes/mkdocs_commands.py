@@ -1,15 +1,13 @@
 """Connects the command-block Markdown extension to MkDocs.
 
-The plugin adds the extension itself (so a user enables one plugin), tells it each note's path and
-text for `path:line:col` messages, routes its reports to the plugin logger (so warnings fail
+The plugin adds the extension itself (so a user enables one plugin), gives it the build's notes
+for `path:line:col` messages (mkdocs_notes.py) and the plugin's reporter (so warnings fail
 `mkdocs build --strict`), ships the block's CSS and JavaScript, and has `mkdocs serve` watch the
 user's knowledge files.
 """
 
 from __future__ import annotations
 
-import functools
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,15 +15,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from .commands import knowledge
-from .extension import Diagnostic, DockerCommandsExtension, Note
+from .extension import DockerCommandsExtension
 from .fences import superfences_entries
-from .images import line_offset
+from .notes import NoteSources, Reporter
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
-    from mkdocs.plugins import PrefixedLogger
-    from mkdocs.structure.pages import Page
 
     from .config import CommandsConfig
 
@@ -39,22 +35,18 @@ class CommandBlocks:
         self,
         config: CommandsConfig,
         mkdocs_config: MkDocsConfig,
-        log: PrefixedLogger,
+        notes: NoteSources,
+        report: Reporter,
     ):
-        self.log = log
         self.mkdocs_config = mkdocs_config
         self.knowledge_files = [str(p) for p in config.knowledge]
         try:
             knowledge.load(self.knowledge_files)  # fail early, naming the file, on a broken YAML
         except knowledge.KnowledgeError as e:
             raise PluginError(str(e)) from None
-        self.project_dir = os.path.dirname(mkdocs_config.config_file_path or "") or os.getcwd()
-        self.docs_dir = mkdocs_config.docs_dir
-        self.docs_path = os.path.relpath(self.docs_dir, self.project_dir).replace(os.sep, "/")
-        self.extension = DockerCommandsExtension(knowledge=self.knowledge_files, report=self.report)
-        # What this build has reported: a note's text may be converted more than once (Material's
-        # blog renders each post again for its excerpt), and each problem is told once.
-        self.reported: set[Diagnostic] = set()
+        self.extension = DockerCommandsExtension(
+            knowledge=self.knowledge_files, notes=notes, report=report
+        )
         extensions = mkdocs_config.markdown_extensions
         # Listed by name too (as Zensical needs): one instance only, ours, with the plugin's logger.
         extensions[:] = [e for e in extensions if e not in EXTENSION_NAMES]
@@ -78,12 +70,6 @@ class CommandBlocks:
         taken = {entry.get("name") for entry in custom}
         custom.extend(e for e in superfences_entries() if e["name"] not in taken)
 
-    def report(self, diagnostic: Diagnostic) -> None:
-        if diagnostic in self.reported:
-            return
-        self.reported.add(diagnostic)
-        (self.log.warning if diagnostic.level == "warning" else self.log.info)("%s", diagnostic)
-
     def on_files(self, files: Files) -> Files:
         for path in sorted(ASSETS.iterdir()):
             if path.suffix in (".css", ".js"):
@@ -94,27 +80,6 @@ class CommandBlocks:
                 )
         return files
 
-    def on_page_markdown(self, markdown: str, page: Page) -> None:
-        file = page.file
-        if not file.abs_src_path:
-            self.extension.notes.add(Note(file.src_uri, markdown))
-            return
-        if file.src_dir == self.docs_dir:
-            path = f"{self.docs_path}/{file.src_uri}"
-        else:
-            path = os.path.relpath(file.abs_src_path, self.project_dir).replace(os.sep, "/")
-        # The file is read again only to report a problem: its front matter's lines count then.
-        lines_before = functools.cache(functools.partial(_lines_before, file, markdown))
-        self.extension.notes.add(Note(path, markdown, lines_before))
-
     def on_serve(self, server: LiveReloadServer) -> None:
         for path in self.knowledge_files:
             server.watch(path)
-
-
-def _lines_before(file: File, markdown: str) -> int:
-    """Lines of the page's file before the Markdown MkDocs hands to plugins (front matter)."""
-    try:
-        return line_offset(file.content_string, markdown)
-    except (OSError, UnicodeDecodeError):
-        return 0

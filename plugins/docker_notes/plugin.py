@@ -2,7 +2,8 @@
 
 Hooks stay thin: the command blocks live in a Python-Markdown extension (`extension.py`, also usable
 without MkDocs), the image checks in the pure `images` package; `mkdocs_commands.py` and
-`mkdocs_images.py` connect each half to MkDocs.
+`mkdocs_images.py` connect each half to MkDocs, and `mkdocs_notes.py` reads the notes so that no
+note stops the build and every message names its note's line.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from .config import PluginConfig
 from .mkdocs_commands import CommandBlocks
 from .mkdocs_images import ImageChecks
+from .mkdocs_notes import NotePages
+from .notes import Diagnostic
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -31,17 +34,25 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         self.command: str = "build"
         self.commands: CommandBlocks | None = None
         self.images: ImageChecks | None = None
+        self.notes: NotePages | None = None
+        # What this build has reported: a note's text may be converted more than once (Material's
+        # blog renders each post again for its excerpt), and each problem is told once.
+        self.reported: set[Diagnostic] = set()
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        # Both halves are created anew on every (re)build, so no state survives a serve rebuild.
-        self.commands = self.images = None
+        # Everything is created anew on every (re)build, so no state survives a serve rebuild.
+        self.commands = self.images = self.notes = None
+        self.reported = set()
         if not self.config.enabled:
             return config
+        self.notes = NotePages(config, self.report, report_images=not self.config.images.enabled)
         if self.config.commands.enabled:
-            self.commands = CommandBlocks(self.config.commands, config, log)
+            self.commands = CommandBlocks(
+                self.config.commands, config, self.notes.notes, self.report
+            )
         if self.config.images.enabled:
             self.images = ImageChecks(
                 self.config.images, config, log, serving=self.command == "serve"
@@ -55,11 +66,22 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             self.images.on_files(files)
         return files
 
+    def report(self, diagnostic: Diagnostic) -> None:
+        if diagnostic in self.reported:
+            return
+        self.reported.add(diagnostic)
+        (log.warning if diagnostic.level == "warning" else log.info)("%s", diagnostic)
+
+    @event_priority(100)
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Early, so that a plugin that reads pages its own way still has the last word."""
+        return self.notes.read_source(page) if self.notes else None
+
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if self.commands:
-            self.commands.on_page_markdown(markdown, page)
+        if self.notes:
+            self.notes.on_page_markdown(markdown, page)
         if self.images:
             self.images.on_page_markdown(markdown, page)
         return markdown

@@ -25,9 +25,11 @@ from .urls import (
     for_markdown,
     leaves_docs,
     page_base,
+    parseable,
     relative_path,
     relative_url,
     target_uri,
+    unparseable,
     with_query,
 )
 
@@ -158,6 +160,8 @@ class Checker:
                 action = ImgAction(ref.url, None, raw=False, problems=broken, alt=ref.alt)
                 if page_url is not None:
                     action.src = self._rendered_src(ref.url, target, page_url)
+                    if classify(ref.url).kind == "invalid":  # as safe_urls.py gives it to MkDocs
+                        action.src = parseable(ref.url)
                 report.actions.append(action)
                 if reported and (warning := self._mkdocs_warning(src_uri, ref.url, target)):
                     report.replaced_warnings[warning] += 1
@@ -227,6 +231,15 @@ class Checker:
         quoted = f"'{raw_url}'"
         if url.kind == "data":
             return None, []
+        if url.kind == "invalid":
+            return None, [
+                _Problem(
+                    "missing",
+                    f"image {quoted} is not an address a browser can load "
+                    f"({unparseable(raw_url)}) — fix the address, or copy the image into "
+                    f"{self.docs_path}/_resources/ and write its path",
+                )
+            ]
         if url.kind == "remote":
             return None, [
                 _Problem(
@@ -271,6 +284,8 @@ class Checker:
     def _absolute(self, src_uri: str, url: Url, quoted: str) -> tuple[str | None, list[_Problem]]:
         # As on a web server: nothing goes above the site's root.
         target = posixpath.normpath("/" + url.path.lstrip("/\\"))[1:]
+        if not target or target in self.index.dirs:  # `/`, `/_resources/`: a folder
+            return None, [self._not_found(src_uri, url, target or ".", quoted)]
         entry = self.index.files.get(target)
         relative = for_markdown(relative_path(target, src_uri))
         message = (
@@ -308,8 +323,9 @@ class Checker:
         if self.index.under_outside_dir(target):
             return _symlinked_out(quoted, self.docs_path)
         if target in self.index.dirs or target == ".":
+            folder = "" if target == "." else f"{target}/"
             inside = sorted(
-                u for u in self.index.files if u.startswith(f"{target}/") and is_image_name(u)
+                u for u in self.index.files if u.startswith(folder) and is_image_name(u)
             )
             example = (
                 f", e.g. '{for_markdown(relative_path(inside[0], src_uri))}'" if inside else ""

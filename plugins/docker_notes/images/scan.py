@@ -90,6 +90,11 @@ _REF_ID = re.compile(r"\s?\[([^\]]*)\]")
 _SIMPLE_DESTINATION = re.compile(r"""\([ \t]*([^\s()"'<>]+)(?:[ \t]+"[^"()\n]*")?[ \t]*\)""")
 _LINK_START = re.compile(r"""\(\s*(?:(<[^<>]*>)\s*(?:('[^']*'|"[^"]*")\s*)?\))?""")
 _SPACES = re.compile(r"\s+")
+# How far a link's text or destination is looked for. Python-Markdown looks to the end of the
+# paragraph from every `[` and `(`, which makes a line of 4,000 `[a](` take it seconds and us
+# too; no note has a link text or a destination (other than a `data:` URI, which the quick
+# pattern reads whole) this long.
+_LONGEST = 300
 # A raw tag as Python-Markdown's inline HTML pattern (`HTML_RE`) accepts it, without its possessive
 # quantifiers (Python 3.10); anything else, e.g. `<img src=''x'>`, shows as text, not as an image.
 # https://github.com/Python-Markdown/markdown/blob/master/markdown/inlinepatterns.py
@@ -310,13 +315,16 @@ def _html_blocks(lines: list[str], fenced: set[int]) -> tuple[set[int], set[int]
     raw: set[int] = set()
     ends: set[int] = set()
     i, n = 0, len(lines)
+    # The last line that closes a comment: a comment opened after it is text, found without
+    # looking through the rest of the page again for each one.
+    last_close = max((k for k, line in enumerate(lines) if "-->" in line), default=-1)
     while i < n:
         m = _HTML_BLOCK.match(lines[i]) if i not in fenced else None
         if not m:
             i += 1
             continue
         if m["comment"]:
-            end = next((j for j in range(i, n) if "-->" in lines[j]), None)
+            end = next((j for j in range(i, last_close + 1) if "-->" in lines[j]), None)
             if end is None:  # an unclosed comment is text
                 i += 1
                 continue
@@ -519,12 +527,15 @@ def _mask_inline(text: str) -> str:
     """Blank out HTML comments and code spans, and neutralise backslash escapes, in the order in
     which Python-Markdown handles them: block-level comments, code spans (per block), inline
     comments, escapes."""
-    if "<!--" in text:
-        text = _fill(text, [(m.start(1), m.end(), " ") for m in _BLOCK_COMMENT.finditer(text)])
+    # A comment ends at a `-->`: none starts after the last one (and each unclosed `<!--` would
+    # otherwise be searched to the end of the page, once per `<!--`).
+    if "<!--" in text and (closed := text.rfind("-->") + 3) > 2:
+        comments = _BLOCK_COMMENT.finditer(text, 0, closed)
+        text = _fill(text, [(m.start(1), m.end(), " ") for m in comments])
     if "`" in text:
         text = _fill(text, _code_spans(text))
-    if "<!--" in text:
-        text = _fill(text, [(m.start(), m.end(), " ") for m in _COMMENT.finditer(text)])
+    if "<!--" in text and (closed := text.rfind("-->") + 3) > 2:
+        text = _fill(text, [(m.start(), m.end(), " ") for m in _COMMENT.finditer(text, 0, closed)])
     return _ESCAPE.sub(_ESCAPE_MASK, text) if "\\" in text else text
 
 
@@ -591,7 +602,7 @@ class _Positions:
 def _link_text(masked: str, index: int, limit: int) -> int | None:
     """End (after `]`) of the bracketed text starting at `index`: Python-Markdown's `getText`."""
     depth = 1
-    for pos in range(index, limit):
+    for pos in range(index, min(limit, index + _LONGEST)):
         c = masked[pos]
         if c == "]":
             depth -= 1
@@ -602,16 +613,19 @@ def _link_text(masked: str, index: int, limit: int) -> int | None:
     return None
 
 
-def _link_destination(data: str, index: int) -> tuple[int, int, int] | None:
+def _link_destination(data: str, index: int, limit: int) -> tuple[int, int, int] | None:
     """Span of the destination in `(…)` at `index`, and the end of the `)`, or None.
 
     A port of Python-Markdown's `LinkInlineProcessor.getLink` (titles, nested parentheses, the
     `<…>` form), returning spans instead of strings:
     https://github.com/Python-Markdown/markdown/blob/master/markdown/inlinepatterns.py
+    `limit` is the end of the block: Python-Markdown reads the text of one block, and where its
+    backtracking finds no `)` to fall back on, it counts from that text's end (`data[:-2]`).
+    The end returned is always after `index`, so that a caller's scan moves on.
     """
-    if simple := _SIMPLE_DESTINATION.match(data, index):  # the usual case, without the port's loop
+    if simple := _SIMPLE_DESTINATION.match(data, index, limit):  # the usual case, no port's loop
         return simple.start(1), simple.end(1), simple.end()
-    m = _LINK_START.match(data, index)
+    m = _LINK_START.match(data, index, limit)
     if not m:
         return None
     if m.group(1):
@@ -627,7 +641,7 @@ def _link_destination(data: str, index: int) -> tuple[int, int, int] | None:
     start_alt_quote = exit_alt_quote = -1
     last = ""
     href: tuple[int, int] | None = None
-    for pos in range(index, len(data)):
+    for pos in range(index, min(limit, index + _LONGEST)):
         c = data[pos]
         if c == "(":
             if not ignore_matches:
@@ -668,9 +682,17 @@ def _link_destination(data: str, index: int) -> tuple[int, int, int] | None:
             break
         if c != " ":
             last = c
+    if bracket_count != 0 and index < limit:
+        return None  # not resolved within _LONGEST characters
     if bracket_count != 0 and backtrack_count == 0:
-        href = (start_index, last_bracket - 1)
-        index = last_bracket
+        if last_bracket < 0:
+            # Backtracked over `(`s only: Python-Markdown's `data[start:-2]` and `data[-1:]`,
+            # i.e. counted back from the end of the block's text.
+            href = (start_index, max(start_index, limit - 2))
+            index = max(start_index, limit - 1)
+        else:
+            href = (start_index, last_bracket - 1)
+            index = last_bracket
         bracket_count = 0
     if bracket_count != 0 or href is None:
         return None
@@ -705,22 +727,28 @@ def scan(text: str, *, line_offset: int = 0) -> Scan:
                 end -= 1
             definitions.setdefault(ref_id, (text[start:end], start))
             result.links.append(text[start:end])
+    block_end = _BlockEnds(masked)
     pos = 0
     while token := _TOKEN.search(masked, pos):
+        # Every token is at least two characters long: the scan always moves past its start,
+        # whatever the reading of the token returns (the `max` makes that plain).
         pos = token.end()
         kind = token[0].lower()
         if kind == "![":
-            pos = _image(text, masked, token.start(), definitions, position, result) or pos
+            image_end = _image(
+                text, masked, token.start(), definitions, position, block_end, result
+            )
+            pos = max(pos, image_end or pos)
         elif kind == "](":
-            dest = _link_destination(masked, token.end() - 1)
+            dest = _link_destination(masked, token.end() - 1, block_end(token.start()))
             if dest:
                 result.links.append(_unescape(text[dest[0] : dest[1]]))
-                pos = dest[2]
+                pos = max(pos, dest[2])
         else:
             tag_end = _TAG.match(text, token.start())
             if not tag_end:
                 continue
-            pos = tag_end.end()
+            pos = max(pos, tag_end.end())
             if kind == "<a":
                 href = tag_attributes(text[token.start() : pos]).get("href")
                 if href and href.value:
@@ -730,22 +758,36 @@ def scan(text: str, *, line_offset: int = 0) -> Scan:
     return result
 
 
+class _BlockEnds:
+    """Where the paragraph holding an offset ends (a blank line, or the end of the text): found
+    once for the page, so that a paragraph of many links is not searched once per link."""
+
+    def __init__(self, masked: str) -> None:
+        self.ends = [m.start() for m in _BLANK_LINE.finditer(masked)] if "\n" in masked else []
+        self.length = len(masked)
+
+    def __call__(self, offset: int) -> int:
+        k = bisect_left(self.ends, offset)
+        return self.ends[k] if k < len(self.ends) else self.length
+
+
 def _image(
     text: str,
     masked: str,
     start: int,
     definitions: dict[str, tuple[str, int]],
     position: _Positions,
+    block_ends: _BlockEnds,
     result: Scan,
 ) -> int | None:
-    para = _BLANK_LINE.search(masked, start)
-    text_end = _link_text(masked, start + 2, para.start() if para else len(masked))
+    block_end = block_ends(start)
+    text_end = _link_text(masked, start + 2, block_end)
     if text_end is None:
         return None
     alt = _unescape(text[start + 2 : text_end - 1])
     line, col = position(start)
     if masked.startswith("(", text_end):
-        dest = _link_destination(masked, text_end)
+        dest = _link_destination(masked, text_end, block_end)
         if dest:
             url = _unescape(text[dest[0] : dest[1]])
             result.images.append(ImageRef(url, "markdown", line, col, *position(dest[0]), alt))

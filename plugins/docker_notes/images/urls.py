@@ -6,7 +6,7 @@ import functools
 import posixpath
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 # A Windows drive path (`C:\Users\…`, `D:/shots/a.png`) parses as a URL with a one-letter scheme:
 # it is a file on the author's disk, not a remote address; so is a UNC path (`\\server\share\x`).
@@ -16,13 +16,16 @@ _DISK_PATH = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")
 _NEEDS_URLSPLIT = re.compile(r"[:%?#\s]")
 # Characters that break a Markdown link destination or change a URL's meaning if written raw.
 _UNSAFE_IN_URL = re.compile(r"[%\s#?<>()]")
+# What `urlsplit` rejects in a host (`[`/`]` that are no IPv6 address, characters that NFKC
+# turns into `/?#@:`) needs a bracket or a non-ASCII character: without them it cannot raise.
+_UNPARSEABLE_PART = re.compile(r"[\[\]]|[^\x00-\x7f]")
 
 
 @dataclass(frozen=True)
 class Url:
     """An image address split like MkDocs' `_RelativePathTreeprocessor.path_to_url` splits it."""
 
-    kind: str  # "empty", "data", "remote", "disk", "absolute", "relative"
+    kind: str  # "empty", "data", "remote", "disk", "absolute", "relative", "invalid"
     path: str = ""  # percent-decoded path, for "absolute" and "relative"
     query: str = ""
     fragment: str = ""
@@ -39,8 +42,8 @@ def classify(url: str) -> Url:
         return Url("disk", url)
     try:
         scheme, netloc, path, query, fragment = urlsplit(url)
-    except ValueError:  # e.g. an unbalanced "[" in a host name
-        return Url("remote")
+    except ValueError:  # e.g. an unbalanced "[" in a host name: MkDocs stops on it (safe_urls.py)
+        return Url("invalid")
     scheme = scheme.lower()
     if scheme == "data":
         return Url("data")
@@ -110,10 +113,42 @@ def src_dir(page_src_uri: str) -> str:
 
 
 def relative_path(target: str, page_src_uri: str) -> str:
-    """How an author writes a link from a page's source file to a docs-relative target."""
-    return posixpath.relpath(target, posixpath.dirname(page_src_uri) or ".")
+    """How an author writes a link from a page's source file to a docs-relative target.
+
+    The docs folder itself is `""` to `target_uri` (`/` normalised): `.` here, as relpath wants.
+    """
+    return posixpath.relpath(target or ".", posixpath.dirname(page_src_uri) or ".")
 
 
 def for_markdown(path: str) -> str:
     """A path written to survive as a link destination (spaces and `%` encoded, accents kept)."""
     return _UNSAFE_IN_URL.sub(lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), path)
+
+
+def unparseable(url: str) -> str | None:
+    """Why `urllib.parse.urlsplit` (so MkDocs, and most plugins) cannot read `url`; None if it can.
+
+    It fails only on a URL with a host part (`//…`): a bracket that is no IPv6 address, or a
+    character that NFKC normalisation turns into one of `/?#@:` (`？`, `／`, `＠`).
+    """
+    if not _UNPARSEABLE_PART.search(url):
+        return None
+    try:
+        urlsplit(url)
+    except ValueError as e:
+        if "NFKC" in str(e):
+            return "its host name holds a character that URL parsers read as one of / ? # @ :"
+        return "'[' or ']' in its host name, which is not an IPv6 address"
+    return None
+
+
+def parseable(url: str) -> str:
+    """`url` with its brackets and non-ASCII characters percent-encoded (UTF-8).
+
+    `urlsplit` then cannot fail (see `_UNPARSEABLE_PART`), and a browser does with it what it does
+    with the URL as written: it percent-encodes non-ASCII characters itself, and decodes a host
+    before checking it, where a bracket or such a character is as invalid encoded as raw.
+    """
+    return _UNPARSEABLE_PART.sub(
+        lambda m: quote(m[0].encode("utf-8", "surrogatepass"), safe=""), url
+    )
