@@ -24,8 +24,10 @@ $(PYC): $(STAMP) $(wildcard plugins/docker_notes/*.py plugins/docker_notes/*/*.p
 
 ## The author's loop: build, serve on http://127.0.0.1:8000 and rebuild on every change.
 ## Not strict, so that a broken image shows as a box on the page instead of stopping the build.
+## Dirty: a rebuild renders only what an edit changed; the plugin keeps that correct
+## (plugins/docker_notes/mkdocs_serve.py).
 serve: $(PYC)
-	$(BIN)/mkdocs serve --no-strict -a $(ADDR)
+	$(BIN)/mkdocs serve --dirty --no-strict -a $(ADDR)
 
 ## The static site for hosting, into site/ (SITE_URL=https://… for canonical links and sitemap).
 build: $(PYC)

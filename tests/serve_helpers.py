@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,6 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+
+def make_serve_options() -> list[str]:
+    """The options `make serve` (the README's command) gives `mkdocs serve`, from the Makefile."""
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    found = re.search(r"^serve:.*\n\t\S*mkdocs serve (.*)$", makefile, re.M)
+    assert found is not None, "no `mkdocs serve` line under the Makefile's serve target"
+    return [o for o in found[1].split() if o != "-a" and not o.startswith("$(")]
 
 
 def free_port() -> int:
@@ -54,7 +63,9 @@ class Server:
 
 
 @contextmanager
-def mkdocs_serve(project: Path, config: Path | None = None, *args: str) -> Iterator[Server]:
+def mkdocs_serve(
+    project: Path, config: Path | None = None, *args: str, env: dict[str, str] | None = None
+) -> Iterator[Server]:
     """Run `mkdocs serve` on the project; always shut it down, whatever the test's outcome."""
     port = free_port()
     mkdocs = Path(sys.executable).with_name("mkdocs")
@@ -69,7 +80,7 @@ def mkdocs_serve(project: Path, config: Path | None = None, *args: str) -> Itera
         stderr=subprocess.STDOUT,
         text=True,
         encoding="utf-8",
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
     )
     server = Server(f"http://127.0.0.1:{port}/")
     assert process.stdout is not None

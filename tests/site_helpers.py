@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import gzip
 import http.server
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -70,6 +71,16 @@ def build_tiny_site(project: Path, note: str, name: str = "Tiny notes") -> Path:
     (project / "docs" / "index.md").write_text(note, encoding="utf-8")
     mkdocs_build(project / "mkdocs.yml", project / "site")
     return project / "site"
+
+
+def bench_corpus() -> ModuleType:
+    """bench/corpus.py, which generates notes corpora (a script's module, not a package's)."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", PROJECT_DIR / "bench/corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_corpus", module)
+    spec.loader.exec_module(module)
+    return module
 
 
 def mkdocs_build(config_file: Path, site_dir: Path) -> None:

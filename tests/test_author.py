@@ -15,7 +15,7 @@ import pytest
 
 from commands_helpers import blocks
 from images_helpers import png
-from serve_helpers import fetch, mkdocs_serve, wait_for
+from serve_helpers import fetch, make_serve_options, mkdocs_serve, wait_for
 
 pytestmark = pytest.mark.serve
 
@@ -41,7 +41,7 @@ def test_edits_show_on_the_served_page(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     note = project / "docs" / "docker.md"
     timings: dict[str, float] = {}
-    with mkdocs_serve(project) as server:
+    with mkdocs_serve(project, None, *make_serve_options()) as server:
         page_url = server.url + "docker/"
         first = fetch(page_url)
         assert [b.copy for b in blocks(first)] == [

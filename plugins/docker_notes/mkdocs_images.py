@@ -6,6 +6,7 @@ Everything lives for one build: `DockerNotesPlugin.on_config` creates a new `Ima
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -95,10 +96,12 @@ class ImageChecks:
         # The inclusion levels MkDocs builds: drafts too under `mkdocs serve`.
         lowest = InclusionLevel.DRAFT if self.serving else InclusionLevel.NOT_IN_NAV
         # MkDocs has already walked docs_dir (its exclusions included): no second directory scan.
+        # Its files come from a few folders (docs, the theme's): each is compared once.
+        in_docs = functools.cache(lambda src_dir: os.path.normpath(src_dir) == docs_dir)
         self.entries = entries = [
             Entry(
                 f.src_uri,
-                f.abs_src_path if f.src_dir and os.path.normpath(f.src_dir) == docs_dir else None,
+                f.abs_src_path if f.src_dir and in_docs(f.src_dir) else None,
                 f.url,
                 f.inclusion.value >= lowest.value,
             )
@@ -130,9 +133,9 @@ class ImageChecks:
             except (OSError, UnicodeDecodeError):
                 continue
 
-    def on_page_markdown(self, markdown: str, page: Page) -> None:
+    def on_page_markdown(self, markdown: str, page: Page) -> PageReport | None:
         if self.checker is None:
-            return
+            return None
         report = self.checker.check_page(
             page.file.src_uri,
             markdown,
@@ -144,6 +147,16 @@ class ImageChecks:
             self._log(finding)
         self.replaced.expected = report.replaced_warnings
         self.reports[page.file.src_uri] = report
+        return report
+
+    def carry_over(self, report: PageReport) -> None:
+        """A page a `mkdocs serve` rebuild did not render: its report of the last build counts
+        (the orphans, the summary) and its findings are told again."""
+        if self.checker is None:
+            return
+        self.checker.commit(report)
+        for finding in report.findings:
+            self._log(finding)
 
     def on_page_content(self, html: str, page: Page) -> str:
         self.replaced.expected = Counter()

@@ -13,15 +13,18 @@ from typing import TYPE_CHECKING, Literal
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from .config import PluginConfig
-from .mkdocs_commands import CommandBlocks
+from .mkdocs_commands import ASSETS, CommandBlocks
 from .mkdocs_images import ImageChecks
 from .mkdocs_notes import NotePages
+from .mkdocs_serve import CompiledTemplates, DirtyRebuilds
 from .notes import Diagnostic
 
 if TYPE_CHECKING:
+    import jinja2
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 log = get_plugin_logger(__name__)
@@ -38,9 +41,17 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         # What this build has reported: a note's text may be converted more than once (Material's
         # blog renders each post again for its excerpt), and each problem is told once.
         self.reported: set[Diagnostic] = set()
+        # Under `mkdocs serve --dirty`, what keeps its rebuilds correct (mkdocs_serve.py); the
+        # one thing kept from one rebuild to the next, as this instance lives as long as serve.
+        self.rebuilds: DirtyRebuilds | None = None
+        self.templates: CompiledTemplates | None = None  # under serve
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
+        if command == "serve":
+            self.templates = CompiledTemplates()
+        if command == "serve" and dirty:
+            self.rebuilds = DirtyRebuilds()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # Everything is created anew on every (re)build, so no state survives a serve rebuild.
@@ -57,6 +68,11 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             self.images = ImageChecks(
                 self.config.images, config, log, serving=self.command == "serve"
             )
+        if self.rebuilds:
+            # What shapes every page, besides mkdocs.yml itself.
+            custom_dir = config.theme.custom_dir
+            watched = [*map(str, self.config.commands.knowledge), str(ASSETS)]
+            self.rebuilds.start(config, [*watched, *([custom_dir] if custom_dir else [])])
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -64,12 +80,30 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             files = self.commands.on_files(files)
         if self.images:
             self.images.on_files(files)
+        if self.rebuilds:
+            plan = self.rebuilds.on_files(files, serving=self.command == "serve")
+            what = "every page" if plan.full else f"{len(plan.pages)} page(s)"
+            log.info("Rebuilding %s (%s)", what, plan.why)
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.rebuilds:
+            self.rebuilds.on_nav(nav)
+        return nav
+
+    def on_env(
+        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        if self.templates and self.config.enabled:
+            env.bytecode_cache = self.templates
+        return env
 
     def report(self, diagnostic: Diagnostic) -> None:
         if diagnostic in self.reported:
             return
         self.reported.add(diagnostic)
+        if self.rebuilds:
+            self.rebuilds.on_diagnostic(diagnostic)
         (log.warning if diagnostic.level == "warning" else log.info)("%s", diagnostic)
 
     @event_priority(100)
@@ -82,8 +116,12 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
     ) -> str | None:
         if self.notes:
             self.notes.on_page_markdown(markdown, page)
-        if self.images:
-            self.images.on_page_markdown(markdown, page)
+            if self.rebuilds:
+                path = self.notes.path(page.file)
+                self.rebuilds.on_page_markdown(page.file.src_uri, path, markdown, page.meta)
+        report = self.images.on_page_markdown(markdown, page) if self.images else None
+        if self.rebuilds and report is not None:
+            self.rebuilds.on_report(page.file.src_uri, report)
         return markdown
 
     @event_priority(50)
@@ -104,5 +142,12 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.rebuilds:
+            # The pages a dirty rebuild left as they were: their findings and warnings still hold.
+            for page in self.rebuilds.carried_over():
+                if self.images and page.report is not None:
+                    self.images.carry_over(page.report)
+                for diagnostic in page.diagnostics:
+                    self.report(diagnostic)
         if self.images:
             self.images.on_post_build()

@@ -61,6 +61,9 @@ class PageReport:
     replaced_warnings: Counter[str] = field(default_factory=Counter)
     # For the run's totals, once the report is committed.
     referenced: set[str] = field(default_factory=set)  # docs files the page uses
+    # The docs paths its images point at, there or not: a `mkdocs serve` rebuild checks the page
+    # again when one of them appears, changes or goes.
+    targets: set[str] = field(default_factory=set)
     references: int = 0
     remote: int = 0
 
@@ -143,6 +146,7 @@ class Checker:
         report.references = len(found.images)
         for ref in found.images:
             target, used, problems = self._resolve(src_uri, ref.url, ref.form)
+            report.targets.update(t for t in (target, used) if t is not None)
             if used is not None:
                 report.referenced.add(used)
             if problems and problems[0].kind == "remote":
