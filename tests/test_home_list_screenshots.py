@@ -70,7 +70,8 @@ def test_a_screenshot_in_a_list_item_sits_beside_its_bullet(
     items = page.locator("article li:has(> a > img:only-child)")
     expect(items).to_have_count(SCREENSHOT_ITEMS)
     for item in items.all():
-        item.scroll_into_view_if_needed()
+        # Clear of the header, which stays at the top of the window.
+        item.evaluate("li => li.scrollIntoView({block: 'center'})")
         item_box = item.bounding_box()
         image_box = item.locator("img").bounding_box()
         line = item.evaluate("li => parseFloat(getComputedStyle(li).lineHeight)")
@@ -82,7 +83,16 @@ def test_a_screenshot_in_a_list_item_sits_beside_its_bullet(
             f"bullet at {top:.0f}–{bottom:.0f} px, image from {image_top:.0f} px "
             f"to {image_top + image_box['height']:.0f} px, a line is {line:.0f} px"
         )
+    vms = items.first.locator("xpath=../..")  # "VMs", and its screenshot
+    vms.evaluate("li => li.scrollIntoView({block: 'center'})")
+    box = vms.bounding_box()
+    assert box is not None
     name = "desktop" if device is DESKTOP else "phone"
-    first = items.first.locator("xpath=ancestor::ul[last()]")  # with "VMs" and "Containers"
-    first.screenshot(path=artifact(f"screenshots/notes-screenshot-bullets-{name}.png"))
+    clip = {
+        "x": 0,
+        "y": box["y"] - 8,
+        "width": device["viewport"]["width"],
+        "height": box["height"] + 16,
+    }
+    page.screenshot(path=artifact(f"screenshots/notes-screenshot-bullets-{name}.png"), clip=clip)
     watch.assert_clean()
