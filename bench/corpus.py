@@ -281,7 +281,10 @@ class _Note:
             if s == 0:
                 other = note_path(rng.randrange(self.pages), style)
                 up = "../" * note_path(n, style).count("/")
-                out += [f"See [another note]({up}{other}) and run `docker images` to list them.", ""]
+                out += [
+                    f"See [another note]({up}{other}) and run `docker images` to list them.",
+                    "",
+                ]
             if s == 1:
                 lang = rng.choice(LANGUAGES)
                 out += [f"```{lang}", CODE[lang], "```", ""]
