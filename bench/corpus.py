@@ -161,6 +161,12 @@ class Style:
     topic_size: int = TOPIC_SIZE
     # The site's home page lists every note (a template of the project's theme overrides).
     home_template: str | None = "notes-index.html"
+    # Folders inside a topic's folder, as notebooks inside notebooks: the topic keeps this many
+    # notes itself and puts each next run of this many into a sub-folder (0: no sub-folders).
+    subtopic_size: int = 0
+    # One folder in this many has an index.md, the folder's own page (0: none); every other one
+    # has no title of its own, so MkDocs names it "Index" from its file name.
+    folder_index_every: int = 0
 
 
 NOTES = Style()
@@ -196,7 +202,12 @@ def png(seed: int) -> bytes:
 
 def note_path(n: int, style: Style) -> str:
     topic = n // style.topic_size
-    return f"{topic:02d}-{TOPICS[topic % len(TOPICS)]}/note-{n:04d}.md"
+    folder = f"{topic:02d}-{TOPICS[topic % len(TOPICS)]}"
+    if style.subtopic_size:
+        part = n % style.topic_size // style.subtopic_size
+        if part:
+            folder += f"/{part:02d}-{WORDS[(topic + part) % len(WORDS)]}"
+    return f"{folder}/note-{n:04d}.md"
 
 
 class _Note:
@@ -269,7 +280,11 @@ class _Note:
             ]
             if s == 0:
                 other = note_path(rng.randrange(self.pages), style)
-                out += [f"See [another note](../{other}) and run `docker images` to list them.", ""]
+                up = "../" * note_path(n, style).count("/")
+                out += [
+                    f"See [another note]({up}{other}) and run `docker images` to list them.",
+                    "",
+                ]
             if s == 1:
                 lang = rng.choice(LANGUAGES)
                 out += [f"```{lang}", CODE[lang], "```", ""]
@@ -330,7 +345,20 @@ def generate(root: Path, pages: int, *, style: Style = NOTES, seed: int = 2024) 
         references += note.references
         broken += note.broken
         commands += sum(1 for line in text.splitlines() if _COMMAND_START.match(line))
+    if style.folder_index_every:
+        _write_folder_pages(docs, style.folder_index_every)
     return Corpus(root, pages, references, broken, commands)
+
+
+def _write_folder_pages(docs: Path, every: int) -> None:
+    folders = sorted(
+        {p.parent for p in docs.rglob("note-*.md")}, key=lambda p: p.relative_to(docs).parts
+    )
+    for k, folder in enumerate(folders[::every]):
+        name = folder.name.split("-", 1)[-1].replace("-", " ")
+        front = f"---\ntitle: About {name}\n---\n\n" if k % 2 == 0 else ""
+        text = f"{front}# What this folder holds\n\nNotes on {name}, one a page.\n"
+        (folder / "index.md").write_text(text, encoding="utf-8")
 
 
 _COMMAND_START = re.compile(r"^> (?:\$ |# |PS C:\\> |sudo )?(?:docker|Docker)")
