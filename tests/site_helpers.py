@@ -73,12 +73,14 @@ def build_tiny_site(project: Path, note: str, name: str = "Tiny notes") -> Path:
     return project / "site"
 
 
+@functools.cache
 def bench_corpus() -> ModuleType:
     """bench/corpus.py, which generates notes corpora (a script's module, not a package's)."""
     spec = importlib.util.spec_from_file_location("bench_corpus", PROJECT_DIR / "bench/corpus.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_corpus", module)
+    # Dataclasses look their module up by name while the class is being made.
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 

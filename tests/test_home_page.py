@@ -10,26 +10,23 @@ Chromium: nothing fails, every note is reachable, nothing moves, both schemes, a
 from __future__ import annotations
 
 import html
-import importlib.util
 import itertools
 import re
 import resource
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from mkdocs.utils import dirname_to_title
 
 from site_helpers import (
-    PROJECT_DIR,
     Element,
     OpenPage,
     artifact,
+    bench_corpus,
     import_playwright,
     mkdocs_build,
     npm_package_file,
@@ -42,17 +39,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 
-def _load_corpus() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_corpus", PROJECT_DIR / "bench/corpus.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    # Dataclasses look their module up by name while the class is being made.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-corpus = _load_corpus()
+corpus = bench_corpus()
 
 # overrides/notes-index.html: up to this many notes, cards with sections; more, one line each.
 CARDS_UP_TO = 12

@@ -52,11 +52,15 @@ def pages_written(site: Path) -> dict[Path, int]:
 
 def rebuild_log(server: Server, mark: int) -> list[str]:
     """serve's lines of the rebuild that started after `mark`, once it has ended."""
-    wait_for(
-        lambda: any("Documentation built" in line for line in server.lines_since(mark)),
-        "the rebuild to end",
-        120,
-    )
+    try:
+        wait_for(
+            # Not "Documentation built in …": MkDocs tells each text of it once per session.
+            lambda: any("Reloading browsers" in line for line in server.lines_since(mark)),
+            "the rebuild to end",
+            120,
+        )
+    except pytest.fail.Exception:
+        pytest.fail("no rebuild ended; serve's log since:\n" + "".join(server.lines_since(mark)))
     return server.lines_since(mark)
 
 
