@@ -41,8 +41,10 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         # What this build has reported: a note's text may be converted more than once (Material's
         # blog renders each post again for its excerpt), and each problem is told once.
         self.reported: set[Diagnostic] = set()
-        # Under `mkdocs serve --dirty`, what keeps its rebuilds correct (mkdocs_serve.py); the
-        # one thing kept from one rebuild to the next, as this instance lives as long as serve.
+        # Under `mkdocs serve --dirty`, what keeps its rebuilds correct (mkdocs_serve.py): kept
+        # from one rebuild to the next, as this instance lives as long as serve; `rebuilds` is
+        # it in a build with the plugin enabled.
+        self._dirty_serve: DirtyRebuilds | None = None
         self.rebuilds: DirtyRebuilds | None = None
         self.templates: CompiledTemplates | None = None  # under serve
 
@@ -51,14 +53,15 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         if command == "serve":
             self.templates = CompiledTemplates()
         if command == "serve" and dirty:
-            self.rebuilds = DirtyRebuilds()
+            self._dirty_serve = DirtyRebuilds()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # Everything is created anew on every (re)build, so no state survives a serve rebuild.
-        self.commands = self.images = self.notes = None
+        self.commands = self.images = self.notes = self.rebuilds = None
         self.reported = set()
         if not self.config.enabled:
             return config
+        self.rebuilds = self._dirty_serve
         self.notes = NotePages(config, self.report, report_images=not self.config.images.enabled)
         if self.config.commands.enabled:
             self.commands = CommandBlocks(
