@@ -1,0 +1,65 @@
+"""Python-Markdown extension: a note keeps the block structure its CommonMark editor showed.
+
+    markdown.markdown(text, extensions=["docker_notes.structure"])
+
+A preprocessor rewrites the note's lines (`rewrite.py`) after Python-Markdown has normalised them
+(priority 30: tabs expanded, line ends unified) and before anything reads blocks from them:
+pymdownx.superfences' fences (25), the raw HTML blocks (20), the block parser. The command blocks'
+extension keeps the text as written for its line numbers (its preprocessor runs at 1000), and
+searches each command's text in it, which the rewriting leaves as it was.
+
+Ordered lists keep their start number (`3.` starts at 3), as in CommonMark.
+
+What the site cannot show as the editor does is reported through `report` as a `Diagnostic`
+(`path:line`, 1-based in the text given to Markdown, plus `line_offset`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
+
+from ..extension import Diagnostic, Reporter, log_diagnostic
+from .rewrite import rewrite
+
+# After normalize_whitespace (30), before pymdownx.superfences / fenced_code (25) and html_block (20).
+PRIORITY = 28
+
+
+class CommonMarkStructureExtension(Extension):
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {
+            "report": [log_diagnostic, "Called with a Diagnostic for each structure not kept."],
+            "path": ["", "The note's path, used in diagnostics."],
+            "line_offset": [0, "Lines of the file before the text given to Markdown."],
+        }
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.registerExtension(self)
+        md.preprocessors.register(_StructurePreprocessor(md, self), "docker_notes_structure", PRIORITY)
+        olist = md.parser.blockprocessors["olist"] if "olist" in md.parser.blockprocessors else None
+        if olist is not None:
+            olist.LAZY_OL = False
+
+
+class _StructurePreprocessor(Preprocessor):
+    def __init__(self, md: Markdown, extension: CommonMarkStructureExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        result = rewrite("\n".join(lines))
+        if result.notes:
+            report: Reporter = self.extension.getConfig("report") or log_diagnostic
+            path = self.extension.getConfig("path") or "<markdown>"
+            offset = int(self.extension.getConfig("line_offset") or 0)
+            for note in result.notes:
+                report(Diagnostic(path, note.line + 1 + offset, 1, note.message))
+        return result.text.split("\n") if result.changed else lines
+
+
+def makeExtension(**kwargs: Any) -> CommonMarkStructureExtension:
+    return CommonMarkStructureExtension(**kwargs)
