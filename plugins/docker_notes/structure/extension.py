@@ -39,10 +39,11 @@ class CommonMarkStructureExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
-        md.preprocessors.register(_StructurePreprocessor(md, self), "docker_notes_structure", PRIORITY)
-        olist = md.parser.blockprocessors["olist"] if "olist" in md.parser.blockprocessors else None
-        if olist is not None:
-            olist.LAZY_OL = False
+        md.preprocessors.register(
+            _StructurePreprocessor(md, self), "docker_notes_structure", PRIORITY
+        )
+        if "olist" in md.parser.blockprocessors:
+            md.parser.blockprocessors["olist"].LAZY_OL = False
 
 
 class _StructurePreprocessor(Preprocessor):

@@ -71,7 +71,6 @@ class Block:
     children: list[Block] = field(default_factory=list)
     markup: str = ""  # heading: '#', '=' or '-'; list: the bullet or ')' / '.'; fence: its fence
     ordered: bool = False
-    tight: bool = True  # a list whose items' paragraphs CommonMark shows without <p>
 
 
 _LEAVES = {
@@ -101,8 +100,12 @@ def _tree(tokens: Sequence[Token], offset: int) -> list[Block]:
             skip += token.nesting
             continue
         if token.nesting == -1:
-            if token.type in ("blockquote_close", "bullet_list_close", "ordered_list_close",
-                              "list_item_close"):
+            if token.type in (
+                "blockquote_close",
+                "bullet_list_close",
+                "ordered_list_close",
+                "list_item_close",
+            ):
                 stack.pop()
             continue
         assert token.map is not None or token.type == "inline"
@@ -118,8 +121,6 @@ def _tree(tokens: Sequence[Token], offset: int) -> list[Block]:
             assert token.map is not None
             block = Block(_LEAVES[token.type], token.map[0] + offset, token.map[1] + offset)
             block.markup = token.markup
-            if token.type == "paragraph_open" and not token.hidden and stack[-1].kind == "item":
-                stack[-2].tight = False
             stack[-1].children.append(block)
             if token.nesting == 1:
                 skip = 1
@@ -134,36 +135,142 @@ _ATX = re.compile(r" {0,3}#")
 _FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})")
 # Paragraph lines that Python-Markdown would take for a block of their own.
 _PM_ITEM_LINE = re.compile(r"( {0,7})(\d+)(\.)(?= |$)|( {0,7})([-*+])(?= |$)")
+_OPENING_TAG = re.compile(r" {0,3}<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)[^>]*>?")
+_MARKDOWN_ATTR = re.compile(r"\smarkdown\b", re.IGNORECASE)
+# HTML elements CommonMark starts an HTML block with (spec 4.6, kind 6) that hold flow content.
+_BLOCK_TAGS = frozenset(
+    (
+        *("address", "article", "aside", "blockquote", "center", "details", "dialog", "dd"),
+        *("div", "dl", "fieldset", "figure", "footer", "form", "header", "main", "nav", "section"),
+    )
+)
 _PM_REFERENCE = re.compile(r" {0,3}\[(?!\^)[^\]]*\]:")
-_PM_HEADING = re.compile(r"#")
+
+
+# --- Material's own syntax --------------------------------------------------------------------
+
+# Lines that open a construct of Python-Markdown's dialect, which a CommonMark editor shows as
+# plain text: written for the site, so Python-Markdown keeps reading them as it always did.
+_MATERIAL_BODY = re.compile(
+    r" *(?:(?:!!!|\?\?\?\+?) ?[\w-]"  # admonitions, collapsible blocks (pymdownx.details)
+    r"|===[+!]{0,2} +\""  # content tabs (pymdownx.tabbed)
+    r"|\[\^[^\]\s]+\]:"  # footnote definitions
+    r"|: {1,3}\S)"  # definitions (def_list)
+)
+_MATERIAL_LINE = re.compile(r" *\*\[[^\]\n]+\] ?:")  # abbreviations
+_MATERIAL_FENCED = re.compile(r" *(/{3,}) *[\w-]")  # pymdownx.blocks: `/// note` … `///`
+_FENCE_LINE = re.compile(r" *(`{3,}|~{3,})")
+# What markdown-it reads instead of a Material construct's lines: a block of its own (a heading
+# line ends a paragraph and is never lazy), in the container the construct's first line is in.
+_MASK = "# \u2063"
+
+
+@dataclass(frozen=True)
+class Region:
+    start: int
+    end: int
+    indent: int  # the first line's
+
+
+def material_regions(lines: Sequence[str]) -> list[Region]:
+    """The Material constructs of a note: each one's first line, its indented body (blank lines
+    inside included), or up to its closing `///`. Lines in fences and quotes are not looked at."""
+    regions: list[Region] = []
+    fence = ""
+    n = len(lines)
+    i = 0
+    while i < n:
+        line = lines[i]
+        stripped = line.lstrip(" ")
+        if fence:
+            if stripped.startswith(fence) and not stripped.strip(fence[0]).strip():
+                fence = ""
+            i += 1
+            continue
+        if m := _FENCE_LINE.match(line):
+            fence = m.group(1)
+            i += 1
+            continue
+        indent = len(line) - len(stripped)
+        if _MATERIAL_BODY.match(line):
+            end = i + 1
+            k = i + 1
+            while k < n:
+                body = lines[k]
+                if not body.strip():
+                    k += 1
+                    continue
+                if len(body) - len(body.lstrip(" ")) >= indent + 4:
+                    k += 1
+                    end = k
+                    continue
+                break
+            regions.append(Region(i, end, indent))
+            i = end
+            continue
+        if _MATERIAL_LINE.match(line):
+            regions.append(Region(i, i + 1, indent))
+        elif m := _MATERIAL_FENCED.match(line):
+            slashes = m.group(1)
+            end = i + 1
+            while end < n and lines[end].strip() != slashes:
+                end += 1
+            end = min(end + 1, n)
+            regions.append(Region(i, end, indent))
+            i = end
+            continue
+        i += 1
+    return regions
+
+
+def _masked(lines: Sequence[str], regions: Sequence[Region]) -> str:
+    masked = list(lines)
+    for region in regions:
+        for i in range(region.start, region.end):
+            masked[i] = " " * region.indent + _MASK
+    return "\n".join(masked)
 
 
 class _Writer:
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], regions: Sequence[Region] = ()) -> None:
         self.lines = lines
         self.notes: list[Note] = []
+        self.regions = {region.start: region for region in regions}
+        self.region_lines = {i for region in regions for i in range(region.start, region.end)}
 
     # Each `emit_*` gets the lines of its block with the prefixes of its containers removed
     # (`rel`, by line number) and returns its lines without the prefixes of its containers.
 
-    def emit_blocks(self, blocks: list[Block], rel: dict[int, str], start: int, end: int,
-                    top: bool = False) -> list[str]:
+    def emit_blocks(
+        self, blocks: list[Block], rel: dict[int, str], start: int, end: int, top: bool = False
+    ) -> list[str]:
         out: list[str] = []
         previous: Block | None = None
         k = start
         for block in blocks:
+            if block.start < k:
+                continue  # a line of a Material construct already written
             while k < block.start:  # lines between blocks: blank, or link reference definitions
                 out.append(_blank(rel.get(k, "")))
                 k += 1
+            if block.start in self.regions:
+                region = self.regions[block.start]
+                out.extend(self.region(region, top))
+                previous = None  # nothing is inserted next to the construct
+                k = region.end
+                continue
             if previous is not None:
-                if out and out[-1] != "" and not self._joins(previous, block):
+                if out and out[-1] != "" and self._apart(previous, block):
                     out.append("")
                 if top and self._merge(previous, block):
                     # Python-Markdown adds a quote (a list) to the quote (list) just before it.
                     if out[-1] != "":
                         out.append("")
                     out.extend(["<!-- -->", ""])
-            out.extend(self.emit(block, rel))
+            lines = self.emit(block, rel, top)
+            if top and block.kind == "html":
+                lines = self._markdown_inside(block, blocks, lines)
+            out.extend(lines)
             previous = block
             k = max(k, block.end)
         while k < end:
@@ -171,21 +278,55 @@ class _Writer:
             k += 1
         return out
 
+    def _markdown_inside(self, block: Block, siblings: list[Block], lines: list[str]) -> list[str]:
+        """`<details>` (any block element) left open by its HTML block and closed by a later one,
+        with Markdown between: CommonMark renders the Markdown, Python-Markdown does with
+        md_in_html's `markdown="1"`."""
+        m = _OPENING_TAG.match(lines[0]) if lines else None
+        if m is None or m.group(1).lower() not in _BLOCK_TAGS or _MARKDOWN_ATTR.search(m.group(0)):
+            return lines
+        name = m.group(1)
+        text = "\n".join(lines)
+        if _count_tags(text, name) <= 0:
+            return lines  # closed in its own block: raw HTML for both readers
+        later = [b for b in siblings if b.start >= block.end]
+        between = False
+        for sibling in later:
+            if sibling.kind != "html":
+                between = True
+                continue
+            closing = "\n".join(self.lines[sibling.start : sibling.end])
+            if re.search(rf"</{name}\s*>", closing, re.IGNORECASE):
+                if between:
+                    cut = m.end(1)
+                    return [lines[0][:cut] + ' markdown="1"' + lines[0][cut:], *lines[1:]]
+                return lines
+        return lines
+
     @staticmethod
-    def _joins(previous: Block, block: Block) -> bool:
-        """Blocks Python-Markdown reads as separate without a blank line between."""
-        return False
+    def _apart(previous: Block, block: Block) -> bool:
+        """Does Python-Markdown need a blank line to end `previous` and start `block`?"""
+        if previous.kind in ("quote", "list", "table"):
+            return True  # each takes the lines that follow it as its own
+        if block.kind == "heading":
+            return not block.markup.startswith("#")  # a setext heading starts a block
+        return block.kind in ("list", "table", "code", "html")
 
     @staticmethod
     def _merge(previous: Block, block: Block) -> bool:
-        return (previous.kind == block.kind == "quote") or (
-            previous.kind == block.kind == "list"
-        )
+        return (previous.kind == block.kind == "quote") or (previous.kind == block.kind == "list")
 
-    def emit(self, block: Block, rel: dict[int, str]) -> list[str]:
+    def region(self, region: Region, top: bool) -> list[str]:
+        """A Material construct, as written; in a list item, moved as a whole to the item's column."""
+        lines = self.lines[region.start : region.end]
+        if top:
+            return lines
+        return [line[region.indent :] if line.strip() else "" for line in lines]
+
+    def emit(self, block: Block, rel: dict[int, str], top: bool = False) -> list[str]:
         kind = block.kind
         if kind == "paragraph":
-            return self.paragraph(block, rel)
+            return self.paragraph(block, rel, top=top)
         if kind == "heading":
             return self.heading(block, rel)
         if kind in ("hr", "table"):
@@ -202,15 +343,19 @@ class _Writer:
             return self.list(block, rel)
         raise AssertionError(kind)
 
-    def paragraph(self, block: Block, rel: dict[int, str], in_item: bool = False) -> list[str]:
+    def paragraph(
+        self, block: Block, rel: dict[int, str], in_item: bool = False, top: bool = False
+    ) -> list[str]:
         out = []
         for i in range(block.start, block.end):
-            line = rel[i].lstrip()
-            if _PM_HEADING.match(line):
+            # At the top, a line's indent matters to neither reader: it stays as written.
+            line = rel[i] if top else rel[i].lstrip()
+            if line.startswith("#"):  # Python-Markdown's headings need no space after the `#`
                 line = " " + line
             elif i > block.start:
-                if _PM_REFERENCE.match(line):
-                    line = "\\" + line
+                if _PM_REFERENCE.match(line):  # Python-Markdown's definitions need no blank line
+                    cut = line.index("[")
+                    line = line[:cut] + "\\" + line[cut:]
                 elif in_item and (m := _PM_ITEM_LINE.match(line)):
                     cut = m.start(3) if m.group(3) else m.start(5)
                     line = line[:cut] + "\\" + line[cut:]
@@ -236,9 +381,10 @@ class _Writer:
         for i in range(block.start + 1, block.end):
             line = rel.get(i, "")
             stripped = line.lstrip(" ")
-            if i == block.end - 1 and stripped.rstrip().startswith(fence[0] * len(fence)) and (
-                len(line) - len(stripped) <= 3
-                and set(stripped.rstrip()) == {fence[0]}
+            if (
+                i == block.end - 1
+                and stripped.rstrip().startswith(fence[0] * len(fence))
+                and (len(line) - len(stripped) <= 3 and set(stripped.rstrip()) == {fence[0]})
             ):
                 closing = stripped.rstrip()
                 closed = True
@@ -260,102 +406,144 @@ class _Writer:
         for i in range(block.start, block.end):
             line = rel.get(i, "")
             m = _QUOTE_PREFIX.match(line)
-            inner[i] = line[m.end():] if m else line  # a lazy line
+            inner[i] = line[m.end() :] if m else line  # a lazy line
         body = self.emit_blocks(block.children, inner, block.start, block.end)
         while body and body[-1] == "":
             body.pop()
         return [("> " + line) if line else ">" for line in body]
 
     def list(self, block: Block, rel: dict[int, str]) -> list[str]:
+        # Blank lines between items stay as written: Python-Markdown's loose and tight lists
+        # follow them, and a note written for it keeps its text.
         out: list[str] = []
-        tight = block.tight and all(self._tight_ok(item) for item in block.children)
         k = block.start
-        for n, item in enumerate(block.children):
+        loose_item = False
+        for item in block.children:
             while k < item.start:
                 out.append("")
                 k += 1
-            lines = self.item(item, rel, tight)
-            if n and not tight and out and out[-1] != "":
+            if loose_item and out and out[-1] != "":
+                # After an item's blank line, Python-Markdown reads the next marker line as part
+                # of that item's indented block.
                 out.append("")
+            lines = self.item(item, _Marker.read(rel.get(item.start, ""), item), rel)
+            loose_item = "" in lines
             out.extend(lines)
             k = item.end
         return out
 
     @staticmethod
-    def _tight_ok(item: Block) -> bool:
-        """Can Python-Markdown show this item's blocks without wrapping its text in <p>?"""
-        kinds = [child.kind for child in item.children]
-        if kinds and kinds[0] == "paragraph":
-            kinds = kinds[1:]
-        for n, kind in enumerate(kinds):
-            if kind in ("list", "quote"):
-                return n == len(kinds) - 1
-            if kind not in ("fence", "html", "paragraph", "hr"):
-                return False
-        return True
+    def _follows_in_item(previous: Block, block: Block, width: int) -> bool:
+        """Does Python-Markdown read `block` as its own block right after `previous` (no blank
+        line between) within a list item's text?"""
+        if previous.kind in ("quote", "list"):
+            return False  # it would take the next lines as its own
+        if block.kind == "quote":
+            return width <= 3
+        return block.kind in ("list", "fence", "html", "paragraph")
 
-    def item(self, item: Block, rel: dict[int, str], tight: bool) -> list[str]:
-        first = rel.get(item.start, "")
-        m = _MARKER.match(first)
-        assert m is not None, first
-        indent, marker, spaces, rest = m.groups()
-        width = len(indent) + len(marker) + (1 if not rest or len(spaces) >= 5 else len(spaces))
-        inner: dict[int, str] = {item.start: first[width:]}
+    def item(self, item: Block, marker: _Marker, rel: dict[int, str]) -> list[str]:
+        width = marker.width
+        inner: dict[int, str] = {item.start: rel.get(item.start, "")[width:]}
         for i in range(item.start + 1, item.end):
             line = rel.get(i, "")
             if line[:width].strip() == "":
                 inner[i] = line[width:]
             else:
                 inner[i] = line.lstrip()  # a lazy line
-        shown = marker.replace(")", ".") + (spaces if 0 < len(spaces) < 5 and rest else " ")
-        # The blocks of the item, each with its lines.
-        segments: list[tuple[Block | None, list[str]]] = []
+        # The item's blocks, each with its lines: ("block", …), ("region", …) for a Material
+        # construct, ("gap", …) for the lines between blocks.
+        segments: list[tuple[str, Block | None, list[str]]] = []
         k = item.start
         for child in item.children:
+            if child.start < k:
+                continue
             if k < child.start:
-                segments.append((None, [_blank(inner.get(i, "")) for i in range(k, child.start)]))
+                segments.append(
+                    ("gap", None, [_blank(inner.get(i, "")) for i in range(k, child.start)])
+                )
+            if child.start in self.regions:
+                region = self.regions[child.start]
+                segments.append(("region", None, self.region(region, top=False)))
+                k = region.end
+                continue
             if child.kind == "paragraph":
                 lines = self.paragraph(child, inner, in_item=True)
             else:
                 lines = self.emit(child, inner)
-            segments.append((child, lines))
+            segments.append(("block", child, lines))
             k = max(k, child.end)
         if k < item.end:
-            segments.append((None, [_blank(inner.get(i, "")) for i in range(k, item.end)]))
-        # Lines of the marker line that hold nothing (`-` alone): the first block goes there,
-        # unless it is a fence (pymdownx.superfences finds fences at the start of a line only).
-        while segments and segments[0][0] is None and all(not x for x in segments[0][1]):
+            segments.append(("gap", None, [_blank(inner.get(i, "")) for i in range(k, item.end)]))
+        # A marker line that holds nothing (`-` alone): the first block goes on it.
+        while segments and segments[0][0] == "gap" and not any(segments[0][2]):
             segments.pop(0)
+        shown = marker.shown
+        if any(child.kind == "code" for child in item.children):
+            # An indented code block keeps its indent under both readers only at column 4.
+            shown = shown.rstrip().ljust(4)
         out: list[str] = []
         previous: Block | None = None
-        for child, lines in segments:
-            if child is None:
+        for kind, child, lines in segments:
+            if kind != "block":
                 out.extend(("    " + x) if x.strip() else "" for x in lines)
+                if kind == "region":
+                    previous = None  # nothing is inserted next to a Material construct
                 continue
-            if previous is not None and not tight and out and out[-1] != "":
-                out.append("")
+            assert child is not None
             pad = "    "
-            if child.kind == "quote" and (tight or previous is None):
-                # Within the item's first block Python-Markdown finds a quote line at 0-3 spaces.
-                pad = "  "
-            for x in lines:
-                out.append((pad + x) if x else "")
+            # Python-Markdown finds a quote line within an item's text at 0-3 spaces, CommonMark
+            # at the item's content column: both, when the marker is at most 3 wide.
+            inline_quote = child.kind == "quote" and len(shown) <= 3
+            if previous is None:
+                if not out and inline_quote:
+                    pad = " " * len(shown)
+            elif out and out[-1] != "":
+                if self._follows_in_item(previous, child, len(shown)):
+                    if inline_quote:
+                        pad = " " * len(shown)
+                else:
+                    out.append("")
+            out.extend((pad + x) if x else "" for x in lines)
             previous = child
         if not out:
             return [shown.rstrip() + " "]
-        if segments and segments[0][0] is not None and segments[0][0].kind == "fence":
+        if segments[0][1] is not None and segments[0][1].kind == "fence":
+            # pymdownx.superfences finds a fence only at the start of a line.
             return [shown.rstrip() + " ", *out]
         # The first block's first line follows the marker.
-        first_line = out[0][4:] if out[0].startswith("    ") else out[0].lstrip()
-        return [shown + first_line, *out[1:]]
+        return [shown + out[0].lstrip(" "), *out[1:]]
+
+
+@dataclass(frozen=True)
+class _Marker:
+    width: int  # columns from the item's container to its content (CommonMark's content column)
+    shown: str  # the marker as Python-Markdown reads it, with the author's spaces after it
+
+    @staticmethod
+    def read(line: str, item: Block) -> _Marker:
+        m = _MARKER.match(line)
+        if m is None:  # markdown-it saw an item here: never without a marker
+            raise AssertionError(f"no list marker on line {item.start + 1}: {line!r}")
+        indent, marker, spaces, rest = m.groups()
+        after = len(spaces) if rest and len(spaces) < 5 else 1
+        shown = marker.replace(")", ".") + " " * after
+        return _Marker(len(indent) + len(marker) + after, shown)
+
+
+def _count_tags(text: str, name: str) -> int:
+    """How many more `<name>` the text opens than it closes."""
+    opened = len(re.findall(rf"<{name}(?=[\s/>]|$)", text, re.IGNORECASE))
+    return opened - len(re.findall(rf"</{name}\s*>", text, re.IGNORECASE))
 
 
 def rewrite_blocks(text: str) -> Rewritten:
     """Rewrite the whole text (no cheap look first); see `rewrite`."""
     lines = text.split("\n")
-    tokens = _parser().parse(text)
+    regions = material_regions(lines)
+    tokens = _parser().parse(_masked(lines, regions) if regions else text)
     blocks = _tree(tokens, 0)
-    writer = _Writer(lines)
+    writer = _Writer(lines, regions)
     rel = dict(enumerate(lines))
     out = writer.emit_blocks(blocks, rel, 0, len(lines), top=True)
     result = "\n".join(out)
