@@ -133,8 +133,6 @@ _QUOTE_PREFIX = re.compile(r" {0,3}> ?")
 _MARKER = re.compile(r"( {0,3})([-*+]|\d{1,9}[.)])( *)(.*)")
 _ATX = re.compile(r" {0,3}#")
 _FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})")
-# Paragraph lines that Python-Markdown would take for a block of their own.
-_PM_ITEM_LINE = re.compile(r"( {0,7})(\d+)(\.)(?= |$)|( {0,7})([-*+])(?= |$)")
 _OPENING_TAG = re.compile(r" {0,3}<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)[^>]*>?")
 _MARKDOWN_ATTR = re.compile(r"\smarkdown\b", re.IGNORECASE)
 # HTML elements CommonMark starts an HTML block with (spec 4.6, kind 6) that hold flow content.
@@ -144,7 +142,15 @@ _BLOCK_TAGS = frozenset(
         *("div", "dl", "fieldset", "figure", "footer", "form", "header", "main", "nav", "section"),
     )
 )
-_PM_REFERENCE = re.compile(r" {0,3}\[(?!\^)[^\]]*\]:")
+# The start of a line that CommonMark or Python-Markdown reads as a block of its own within a
+# paragraph: a quote, heading, fence, list item, rule or setext underline, GFM table delimiter row,
+# HTML block, or (Python-Markdown) link reference definition.
+_BLOCK_START = re.compile(
+    r"""(?x) (?: > | \# | `{3} | ~{3} | [-*+](?:[ ]|$) | \d{1,9}[.)](?:[ ]|$)
+    | (?:[*][ ]*){3,}$ | (?:_[ ]*){3,}$ | =+[ ]*$ | -+[ ]*$
+    | \|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?[ ]*$
+    | <(?:[!?]|/?[A-Za-z]) | \[(?!\^)[^\]]*\]: )"""
+)
 
 
 # --- Material's own syntax --------------------------------------------------------------------
@@ -176,22 +182,24 @@ def material_regions(lines: Sequence[str]) -> list[Region]:
     """The Material constructs of a note: each one's first line, its indented body (blank lines
     inside included), or up to its closing `///`. Lines in fences and quotes are not looked at."""
     regions: list[Region] = []
-    fence = ""
+    fence, fence_indent = "", 0
     n = len(lines)
     i = 0
     while i < n:
         line = lines[i]
         stripped = line.lstrip(" ")
-        if fence:
+        indent = len(line) - len(stripped)
+        if fence and (indent >= fence_indent or not stripped):
+            # In a fence until its closing line, or its container's end (a line less indented).
             if stripped.startswith(fence) and not stripped.strip(fence[0]).strip():
                 fence = ""
             i += 1
             continue
+        fence = ""
         if m := _FENCE_LINE.match(line):
-            fence = m.group(1)
+            fence, fence_indent = m.group(1), indent
             i += 1
             continue
-        indent = len(line) - len(stripped)
         if _MATERIAL_BODY.match(line):
             end = i + 1
             k = i + 1
@@ -215,10 +223,10 @@ def material_regions(lines: Sequence[str]) -> list[Region]:
             end = i + 1
             while end < n and lines[end].strip() != slashes:
                 end += 1
-            end = min(end + 1, n)
-            regions.append(Region(i, end, indent))
-            i = end
-            continue
+            if end < n:  # unclosed, it is no block to pymdownx.blocks either
+                regions.append(Region(i, end + 1, indent))
+                i = end + 1
+                continue
         i += 1
     return regions
 
@@ -262,8 +270,7 @@ class _Writer:
             if previous is not None:
                 if out and out[-1] != "" and self._apart(previous, block):
                     out.append("")
-                if top and self._merge(previous, block):
-                    # Python-Markdown adds a quote (a list) to the quote (list) just before it.
+                if self._merge(previous, block):
                     if out[-1] != "":
                         out.append("")
                     out.extend(["<!-- -->", ""])
@@ -314,14 +321,18 @@ class _Writer:
 
     @staticmethod
     def _merge(previous: Block, block: Block) -> bool:
-        return (previous.kind == block.kind == "quote") or (previous.kind == block.kind == "list")
+        """Would Python-Markdown add `block` to `previous`? It adds a quote to the quote just
+        before it, a list (of any kind) to a list, and an indented block to a list's item."""
+        if previous.kind == block.kind and block.kind in ("quote", "list"):
+            return True
+        return previous.kind == "list" and block.kind == "code"
 
     def region(self, region: Region, top: bool) -> list[str]:
         """A Material construct, as written; in a list item, moved as a whole to the item's column."""
         lines = self.lines[region.start : region.end]
         if top:
             return lines
-        return [line[region.indent :] if line.strip() else "" for line in lines]
+        return [_dedent(line, region.indent) for line in lines]
 
     def emit(self, block: Block, rel: dict[int, str], top: bool = False) -> list[str]:
         kind = block.kind
@@ -343,22 +354,18 @@ class _Writer:
             return self.list(block, rel)
         raise AssertionError(kind)
 
-    def paragraph(
-        self, block: Block, rel: dict[int, str], in_item: bool = False, top: bool = False
-    ) -> list[str]:
+    def paragraph(self, block: Block, rel: dict[int, str], top: bool = False) -> list[str]:
         out = []
         for i in range(block.start, block.end):
             # At the top, a line's indent matters to neither reader: it stays as written.
             line = rel[i] if top else rel[i].lstrip()
             if line.startswith("#"):  # Python-Markdown's headings need no space after the `#`
                 line = " " + line
-            elif i > block.start:
-                if _PM_REFERENCE.match(line):  # Python-Markdown's definitions need no blank line
-                    cut = line.index("[")
-                    line = line[:cut] + "\\" + line[cut:]
-                elif in_item and (m := _PM_ITEM_LINE.match(line)):
-                    cut = m.start(3) if m.group(3) else m.start(5)
-                    line = line[:cut] + "\\" + line[cut:]
+            elif _BLOCK_START.match(line) and (i > block.start or line != rel[i]):
+                # A line CommonMark reads as text (indented, or lazy) that either reader would
+                # start a block with, once in its container: 4 spaces keep it text, and a
+                # paragraph's first line, which cannot be indented, an escape.
+                line = "    " + line if i > block.start else _escaped(line)
             out.append(line)
         return out
 
@@ -468,16 +475,20 @@ class _Writer:
                 k = region.end
                 continue
             if child.kind == "paragraph":
-                lines = self.paragraph(child, inner, in_item=True)
+                lines = self.paragraph(child, inner)
             else:
                 lines = self.emit(child, inner)
             segments.append(("block", child, lines))
             k = max(k, child.end)
         if k < item.end:
             segments.append(("gap", None, [_blank(inner.get(i, "")) for i in range(k, item.end)]))
-        # A marker line that holds nothing (`-` alone): the first block goes on it.
-        while segments and segments[0][0] == "gap" and not any(segments[0][2]):
-            segments.pop(0)
+        # A marker line that holds nothing (`-` alone): the first block goes on it (below).
+        if segments and segments[0][0] == "gap" and item.start not in self.region_lines:
+            kind, _, lines = segments[0]
+            if lines and not lines[0]:
+                segments[0] = (kind, None, lines[1:])
+                if not lines[1:]:
+                    segments.pop(0)
         shown = marker.shown
         if any(child.kind == "code" for child in item.children):
             # An indented code block keeps its indent under both readers only at column 4.
@@ -508,8 +519,12 @@ class _Writer:
             previous = child
         if not out:
             return [shown.rstrip() + " "]
-        if segments[0][1] is not None and segments[0][1].kind == "fence":
-            # pymdownx.superfences finds a fence only at the start of a line.
+        first = segments[0][1]
+        if first is None or first.kind in ("list", "fence", "code") or not out[0]:
+            # On the marker line, Python-Markdown would read a nested marker as this item's
+            # text, and pymdownx.superfences finds fences only at the start of a line.
+            if first is not None and first.kind == "code":
+                out.insert(0, "")  # an indented block follows a marker line after a blank line
             return [shown.rstrip() + " ", *out]
         # The first block's first line follows the marker.
         return [shown + out[0].lstrip(" "), *out[1:]]
@@ -529,6 +544,22 @@ class _Marker:
         after = len(spaces) if rest and len(spaces) < 5 else 1
         shown = marker.replace(")", ".") + " " * after
         return _Marker(len(indent) + len(marker) + after, shown)
+
+
+def _dedent(line: str, columns: int) -> str:
+    """The line less up to `columns` of its leading spaces ("" if blank)."""
+    if not line.strip():
+        return ""
+    return line[min(columns, len(line) - len(line.lstrip(" "))) :]
+
+
+def _escaped(line: str) -> str:
+    """The line with its first character escaped, where both readers know the escape."""
+    m = re.match(r"\d{1,9}(?=[.)])", line)
+    cut = m.end() if m else 0
+    if line[cut] in "\\`*_[]>#+-.!":
+        return line[:cut] + "\\" + line[cut:]
+    return line
 
 
 def _count_tags(text: str, name: str) -> int:
