@@ -39,9 +39,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 CORPUS_NOTES = PROJECT_DIR.parent / "shared" / "corpus" / "notes"
 FIXTURES = Path(__file__).parent / "fixtures" / "structure"
 
-VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
-)
+VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _WORDS = 6
 
 
@@ -187,7 +185,7 @@ def _quote_lines(node: Node) -> list[str]:
 def _only_commands(quote: Node) -> bool:
     """A quote the command blocks turn wholly into blocks: each line a command or its `\\` tail."""
     lines = _quote_lines(quote)
-    if not lines:
+    if not lines or any(isinstance(c, Node) and c.tag != "p" for c in quote.children):
         return False
     continued = False
     for line in lines:

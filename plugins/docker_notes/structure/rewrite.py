@@ -313,10 +313,12 @@ class _Writer:
     @staticmethod
     def _apart(previous: Block, block: Block) -> bool:
         """Does Python-Markdown need a blank line to end `previous` and start `block`?"""
-        if previous.kind in ("quote", "list", "table"):
+        if previous.kind in ("quote", "list", "table", "code"):
             return True  # each takes the lines that follow it as its own
         if block.kind == "heading":
             return not block.markup.startswith("#")  # a setext heading starts a block
+        if block.kind == "hr":
+            return block.markup.startswith("-")  # else the line before is a setext heading
         return block.kind in ("list", "table", "code", "html")
 
     @staticmethod
@@ -363,9 +365,13 @@ class _Writer:
                 line = " " + line
             elif _BLOCK_START.match(line) and (i > block.start or line != rel[i]):
                 # A line CommonMark reads as text (indented, or lazy) that either reader would
-                # start a block with, once in its container: 4 spaces keep it text, and a
-                # paragraph's first line, which cannot be indented, an escape.
-                line = "    " + line if i > block.start else _escaped(line)
+                # start a block with, once in its container: an escape keeps it text, or else
+                # 4 spaces (not on a paragraph's first line, which they would make code).
+                escaped = _escaped(line)
+                if escaped != line or i == block.start:
+                    line = escaped
+                else:
+                    line = "    " + line
             out.append(line)
         return out
 
@@ -434,6 +440,9 @@ class _Writer:
                 # of that item's indented block.
                 out.append("")
             lines = self.item(item, _Marker.read(rel.get(item.start, ""), item), rel)
+            if out and out[-1] != "" and not lines[0].strip(" -*+"):
+                # Python-Markdown reads a bare `-` under a line as a setext heading's underline.
+                out.append("")
             loose_item = "" in lines
             out.extend(lines)
             k = item.end
@@ -506,9 +515,14 @@ class _Writer:
             # Python-Markdown finds a quote line within an item's text at 0-3 spaces, CommonMark
             # at the item's content column: both, when the marker is at most 3 wide.
             inline_quote = child.kind == "quote" and len(shown) <= 3
-            if previous is None:
-                if not out and inline_quote:
+            if previous is None and not out:
+                if inline_quote:
                     pad = " " * len(shown)
+                elif child.kind == "fence" and len(shown.rstrip()) < 3:
+                    # Below a bare marker line: at the content column CommonMark gives an item
+                    # that starts empty, and short of the 4 spaces that make Python-Markdown
+                    # read the fence's stand-in as indented code.
+                    pad = " " * (len(shown.rstrip()) + 1)
             elif out and out[-1] != "":
                 if self._follows_in_item(previous, child, len(shown)):
                     if inline_quote:
