@@ -16,13 +16,15 @@ What the site cannot show as the editor does is reported through `report` as a `
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as etree
 from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from ..extension import Diagnostic, Reporter, log_diagnostic
-from .rewrite import rewrite
+from .rewrite import SEPARATOR, rewrite
 
 # After normalize_whitespace (30), before pymdownx.superfences / fenced_code (25) and html_block (20).
 PRIORITY = 28
@@ -42,8 +44,25 @@ class CommonMarkStructureExtension(Extension):
         md.preprocessors.register(
             _StructurePreprocessor(md, self), "docker_notes_structure", PRIORITY
         )
-        if "olist" in md.parser.blockprocessors:
-            md.parser.blockprocessors["olist"].LAZY_OL = False
+        # Before the inline patterns (20), which would see the separators' text.
+        md.treeprocessors.register(_DropSeparators(md), "docker_notes_separators", 25)
+        # CommonMark's lists: a numbered list keeps its start number, and a numbered list after
+        # a bulleted one (or the reverse) is a list of its own.
+        processors = md.parser.blockprocessors
+        if "olist" in processors:
+            processors["olist"].LAZY_OL = False
+            processors["olist"].SIBLING_TAGS = ["ol"]
+        if "ulist" in processors:
+            processors["ulist"].SIBLING_TAGS = ["ul"]
+
+
+class _DropSeparators(Treeprocessor):
+    """Takes out the paragraphs that only kept two blocks apart (`SEPARATOR`)."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for child in [c for c in parent if c.tag == "p" and c.text == SEPARATOR and not len(c)]:
+                parent.remove(child)
 
 
 class _StructurePreprocessor(Preprocessor):

@@ -73,6 +73,10 @@ class Block:
     ordered: bool = False
 
 
+# A paragraph of its own between two blocks Python-Markdown would otherwise join (two quotes, two
+# lists): the extension takes it out of the page again.
+SEPARATOR = "\ue000"
+
 _LEAVES = {
     "paragraph_open": "paragraph",
     "heading_open": "heading",
@@ -145,6 +149,7 @@ _BLOCK_TAGS = frozenset(
 # The start of a line that CommonMark or Python-Markdown reads as a block of its own within a
 # paragraph: a quote, heading, fence, list item, rule or setext underline, GFM table delimiter row,
 # HTML block, or (Python-Markdown) link reference definition.
+_PM_REFERENCE = re.compile(r"\[(?!\^)[^\]]*\]:")
 _BLOCK_START = re.compile(
     r"""(?x) (?: > | \# | `{3} | ~{3} | [-*+](?:[ ]|$) | \d{1,9}[.)](?:[ ]|$)
     | (?:[*][ ]*){3,}$ | (?:_[ ]*){3,}$ | =+[ ]*$ | -+[ ]*$
@@ -273,7 +278,7 @@ class _Writer:
                 if self._merge(previous, block):
                     if out[-1] != "":
                         out.append("")
-                    out.extend(["<!-- -->", ""])
+                    out.extend([SEPARATOR, ""])
             lines = self.emit(block, rel, top)
             if top and block.kind == "html":
                 lines = self._markdown_inside(block, blocks, lines)
@@ -323,9 +328,12 @@ class _Writer:
 
     @staticmethod
     def _merge(previous: Block, block: Block) -> bool:
-        """Would Python-Markdown add `block` to `previous`? It adds a quote to the quote just
-        before it, a list (of any kind) to a list, and an indented block to a list's item."""
-        if previous.kind == block.kind and block.kind in ("quote", "list"):
+        """Would Python-Markdown add `block` to `previous`? It (and the command blocks) add a
+        quote to the quote just before it, a list to a list whatever its bullet (the extension
+        keeps numbered and bulleted lists apart), an indented block to a list's last item."""
+        if previous.kind == block.kind == "list":
+            return previous.ordered == block.ordered and previous.markup != block.markup
+        if previous.kind == block.kind == "quote":
             return True
         return previous.kind == "list" and block.kind == "code"
 
@@ -356,22 +364,31 @@ class _Writer:
             return self.list(block, rel)
         raise AssertionError(kind)
 
-    def paragraph(self, block: Block, rel: dict[int, str], top: bool = False) -> list[str]:
+    def paragraph(
+        self, block: Block, rel: dict[int, str], top: bool = False, in_item: bool = False
+    ) -> list[str]:
+        """The paragraph's lines as written (in a quote, a command's indent is shown), except
+        where either reader would start a block with one of them once in its container."""
         out = []
         for i in range(block.start, block.end):
-            # At the top, a line's indent matters to neither reader: it stays as written.
-            line = rel[i] if top else rel[i].lstrip()
-            if line.startswith("#"):  # Python-Markdown's headings need no space after the `#`
-                line = " " + line
-            elif _BLOCK_START.match(line) and (i > block.start or line != rel[i]):
-                # A line CommonMark reads as text (indented, or lazy) that either reader would
-                # start a block with, once in its container: an escape keeps it text, or else
-                # 4 spaces (not on a paragraph's first line, which they would make code).
-                escaped = _escaped(line)
-                if escaped != line or i == block.start:
-                    line = escaped
-                else:
-                    line = "    " + line
+            line = rel[i]
+            text = line.lstrip(" ")
+            lead = len(line) - len(text)
+            first = i == block.start
+            if (first and not top) or in_item:
+                line, lead = text, 0  # CommonMark drops it, Python-Markdown would see code
+            if text.startswith("#"):
+                if lead == 0:  # Python-Markdown's headings need no space after the `#`
+                    line = " " + text
+            elif lead < 4 and not top and (not first or text != rel[i]):
+                if _BLOCK_START.match(text):
+                    # Text to CommonMark (indented, or lazy) that would start a block once in
+                    # its container: an escape keeps it text, or else 4 spaces (not on a
+                    # paragraph's first line, which they would make code).
+                    escaped = _escaped(text)
+                    line = escaped if escaped != text or first else "    " + text
+            elif top and not first and lead < 4 and _PM_REFERENCE.match(text):
+                line = _escaped(text)  # Python-Markdown's link definitions need no blank line
             out.append(line)
         return out
 
@@ -379,6 +396,8 @@ class _Writer:
         if block.markup.startswith("#"):
             return [rel[block.start].strip()]
         text = " ".join(rel[i].strip() for i in range(block.start, block.end - 1))
+        if text.startswith("#"):
+            text = _escaped(text)
         # Python-Markdown reads a one-line setext heading only: a longer one is joined.
         out = [text, rel[block.end - 1].strip()]
         return out
@@ -484,7 +503,7 @@ class _Writer:
                 k = region.end
                 continue
             if child.kind == "paragraph":
-                lines = self.paragraph(child, inner)
+                lines = self.paragraph(child, inner, in_item=True)
             else:
                 lines = self.emit(child, inner)
             segments.append(("block", child, lines))
