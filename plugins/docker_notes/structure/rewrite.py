@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -170,7 +170,6 @@ _MATERIAL_BODY = re.compile(
 )
 _MATERIAL_LINE = re.compile(r" *\*\[[^\]\n]+\] ?:")  # abbreviations
 _MATERIAL_FENCED = re.compile(r" *(/{3,}) *[\w-]")  # pymdownx.blocks: `/// note` … `///`
-_FENCE_LINE = re.compile(r" *(`{3,}|~{3,})")
 # What markdown-it reads instead of a Material construct's lines: a block of its own (a heading
 # line ends a paragraph and is never lazy), in the container the construct's first line is in.
 _MASK = "# \u2063"
@@ -183,28 +182,19 @@ class Region:
     indent: int  # the first line's
 
 
-def material_regions(lines: Sequence[str]) -> list[Region]:
+def material_regions(lines: Sequence[str], code: Collection[int] = ()) -> list[Region]:
     """The Material constructs of a note: each one's first line, its indented body (blank lines
-    inside included), or up to its closing `///`. Lines in fences and quotes are not looked at."""
+    inside included), or up to its closing `///`. Lines of fences (`code`) are not looked at."""
     regions: list[Region] = []
-    fence, fence_indent = "", 0
     n = len(lines)
     i = 0
     while i < n:
+        if i in code:
+            i += 1
+            continue
         line = lines[i]
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
-        if fence and (indent >= fence_indent or not stripped):
-            # In a fence until its closing line, or its container's end (a line less indented).
-            if stripped.startswith(fence) and not stripped.strip(fence[0]).strip():
-                fence = ""
-            i += 1
-            continue
-        fence = ""
-        if m := _FENCE_LINE.match(line):
-            fence, fence_indent = m.group(1), indent
-            i += 1
-            continue
         if _MATERIAL_BODY.match(line):
             end = i + 1
             k = i + 1
@@ -604,8 +594,11 @@ def _count_tags(text: str, name: str) -> int:
 def rewrite_blocks(text: str) -> Rewritten:
     """Rewrite the whole text (no cheap look first); see `rewrite`."""
     lines = text.split("\n")
-    regions = material_regions(lines)
-    tokens = _parser().parse(_masked(lines, regions) if regions else text)
+    tokens = _parser().parse(text)
+    fences = {i for t in tokens if t.type == "fence" and t.map for i in range(*t.map)}
+    regions = material_regions(lines, fences)
+    if regions:
+        tokens = _parser().parse(_masked(lines, regions))
     blocks = _tree(tokens, 0)
     writer = _Writer(lines, regions)
     rel = dict(enumerate(lines))
