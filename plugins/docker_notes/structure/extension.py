@@ -23,8 +23,10 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from ..commands import detect
+from ..commands.knowledge import Knowledge
 from ..extension import Diagnostic, Reporter, log_diagnostic
-from .rewrite import SEPARATOR, rewrite
+from .rewrite import SEPARATOR, CommandTest, rewrite
 
 # After normalize_whitespace (30), before pymdownx.superfences / fenced_code (25) and html_block (20).
 PRIORITY = 28
@@ -71,7 +73,7 @@ class _StructurePreprocessor(Preprocessor):
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
-        result = rewrite("\n".join(lines))
+        result = rewrite("\n".join(lines), _command_test(self.md))
         if result.notes:
             report: Reporter = self.extension.getConfig("report") or log_diagnostic
             path = self.extension.getConfig("path") or "<markdown>"
@@ -79,6 +81,15 @@ class _StructurePreprocessor(Preprocessor):
             for note in result.notes:
                 report(Diagnostic(path, note.line + 1 + offset, 1, note.message))
         return result.text.split("\n") if result.changed else lines
+
+
+def _command_test(md: Markdown) -> CommandTest | None:
+    """Which quote lines the command blocks (when in this Markdown) take for commands."""
+    for extension in md.registeredExtensions:
+        knowledge = getattr(extension, "knowledge", None)
+        if isinstance(knowledge, Knowledge):
+            return lambda text: detect.detect_cached(text, knowledge).kind == detect.COMMAND
+    return None
 
 
 def makeExtension(**kwargs: Any) -> CommonMarkStructureExtension:

@@ -28,13 +28,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["Note", "Rewritten", "rewrite"]
+__all__ = ["CommandTest", "Note", "Rewritten", "rewrite"]
+
+CommandTest = Callable[[str], bool]
 
 
 @dataclass(frozen=True)
@@ -235,8 +237,14 @@ def _masked(lines: Sequence[str], regions: Sequence[Region]) -> str:
 
 
 class _Writer:
-    def __init__(self, lines: list[str], regions: Sequence[Region] = ()) -> None:
+    def __init__(
+        self,
+        lines: list[str],
+        regions: Sequence[Region] = (),
+        command_line: CommandTest | None = None,
+    ) -> None:
         self.lines = lines
+        self.command_line = command_line
         self.notes: list[Note] = []
         self.regions = {region.start: region for region in regions}
         self.region_lines = {i for region in regions for i in range(region.start, region.end)}
@@ -316,15 +324,14 @@ class _Writer:
             return block.markup.startswith("-")  # else the line before is a setext heading
         return block.kind in ("list", "table", "code", "html")
 
-    @staticmethod
-    def _merge(previous: Block, block: Block) -> bool:
+    def _merge(self, previous: Block, block: Block) -> bool:
         """Would Python-Markdown add `block` to `previous`? It (and the command blocks) add a
         quote to the quote just before it, a list to a list whatever its bullet (the extension
         keeps numbered and bulleted lists apart), an indented block to a list's last item."""
         if previous.kind == block.kind == "list":
             return previous.ordered == block.ordered and previous.markup != block.markup
         if previous.kind == block.kind == "quote":
-            return True
+            return not _all_commands(self.lines[previous.start : previous.end], self.command_line)
         return previous.kind == "list" and block.kind == "code"
 
     def region(self, region: Region, top: bool) -> list[str]:
@@ -351,7 +358,7 @@ class _Writer:
         if kind == "quote":
             return self.quote(block, rel)
         if kind == "list":
-            return self.list(block, rel)
+            return self.bullets(block, rel)
         raise AssertionError(kind)
 
     def paragraph(
@@ -434,7 +441,7 @@ class _Writer:
             body.pop()
         return [("> " + line) if line else ">" for line in body]
 
-    def list(self, block: Block, rel: dict[int, str]) -> list[str]:
+    def bullets(self, block: Block, rel: dict[int, str]) -> list[str]:
         # Blank lines between items stay as written: Python-Markdown's loose and tight lists
         # follow them, and a note written for it keeps its text.
         out: list[str] = []
@@ -480,24 +487,24 @@ class _Writer:
         # construct, ("gap", …) for the lines between blocks.
         segments: list[tuple[str, Block | None, list[str]]] = []
         k = item.start
-        for child in item.children:
-            if child.start < k:
+        for block in item.children:
+            if block.start < k:
                 continue
-            if k < child.start:
+            if k < block.start:
                 segments.append(
-                    ("gap", None, [_blank(inner.get(i, "")) for i in range(k, child.start)])
+                    ("gap", None, [_blank(inner.get(i, "")) for i in range(k, block.start)])
                 )
-            if child.start in self.regions:
-                region = self.regions[child.start]
+            if block.start in self.regions:
+                region = self.regions[block.start]
                 segments.append(("region", None, self.region(region, top=False)))
                 k = region.end
                 continue
-            if child.kind == "paragraph":
-                lines = self.paragraph(child, inner, in_item=True)
+            if block.kind == "paragraph":
+                lines = self.paragraph(block, inner, in_item=True)
             else:
-                lines = self.emit(child, inner)
-            segments.append(("block", child, lines))
-            k = max(k, child.end)
+                lines = self.emit(block, inner)
+            segments.append(("block", block, lines))
+            k = max(k, block.end)
         if k < item.end:
             segments.append(("gap", None, [_blank(inner.get(i, "")) for i in range(k, item.end)]))
         # A marker line that holds nothing (`-` alone): the first block goes on it (below).
@@ -532,7 +539,7 @@ class _Writer:
                     # that starts empty, and short of the 4 spaces that make Python-Markdown
                     # read the fence's stand-in as indented code.
                     pad = " " * (len(shown.rstrip()) + 1)
-            elif out and out[-1] != "":
+            elif previous is not None and out and out[-1] != "":
                 if self._follows_in_item(previous, child, len(shown)):
                     if inline_quote:
                         pad = " " * len(shown)
@@ -591,7 +598,7 @@ def _count_tags(text: str, name: str) -> int:
     return opened - len(re.findall(rf"</{name}\s*>", text, re.IGNORECASE))
 
 
-def rewrite_blocks(text: str) -> Rewritten:
+def rewrite_blocks(text: str, command_line: CommandTest | None = None) -> Rewritten:
     """Rewrite the whole text (no cheap look first); see `rewrite`."""
     lines = text.split("\n")
     tokens = _parser().parse(text)
@@ -600,15 +607,244 @@ def rewrite_blocks(text: str) -> Rewritten:
     if regions:
         tokens = _parser().parse(_masked(lines, regions))
     blocks = _tree(tokens, 0)
-    writer = _Writer(lines, regions)
+    writer = _Writer(lines, regions, command_line)
     rel = dict(enumerate(lines))
     out = writer.emit_blocks(blocks, rel, 0, len(lines), top=True)
     result = "\n".join(out)
     return Rewritten(result, writer.notes, result != text)
 
 
-def rewrite(text: str) -> Rewritten:
-    return rewrite_blocks(text)
+def rewrite(text: str, command_line: CommandTest | None = None) -> Rewritten:
+    """The note rewritten so that Python-Markdown builds the blocks CommonMark shows.
+
+    Only the stretches of the note that need it are parsed and rewritten (`stretches_to_rewrite`):
+    both readers agree on the others, which stay as written. `command_line` tells a quote line
+    that the command blocks take (a quote of them becomes blocks, no quote that Python-Markdown
+    could join the next one to); without it, every quote is taken for prose.
+    """
+    lines = text.split("\n")
+    spans = stretches_to_rewrite(lines, command_line)
+    if not spans:
+        return Rewritten(text)
+    out: list[str] = []
+    notes: list[Note] = []
+    k = 0
+    for start, end in spans:
+        out.extend(lines[k:start])
+        part = rewrite_blocks("\n".join(lines[start:end]), command_line)
+        out.extend(part.text.split("\n"))
+        notes.extend(Note(note.line + start, note.message) for note in part.notes)
+        k = end
+    out.extend(lines[k:])
+    result = "\n".join(out)
+    return Rewritten(result, notes, result != text)
+
+
+# --- Where both readers agree -------------------------------------------------------------------
+
+# The tags that start an HTML block in CommonMark even within a paragraph (spec 4.6, kinds 1 and 6).
+_HTML_BLOCK_TAGS = sorted(
+    [
+        "address",
+        "article",
+        "aside",
+        "base",
+        "basefont",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "col",
+        "colgroup",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "frame",
+        "frameset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hr",
+        "html",
+        "iframe",
+        "legend",
+        "li",
+        "link",
+        "main",
+        "menu",
+        "menuitem",
+        "nav",
+        "noframes",
+        "ol",
+        "optgroup",
+        "option",
+        "p",
+        "param",
+        "pre",
+        "script",
+        "search",
+        "section",
+        "style",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "textarea",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "track",
+        "ul",
+    ],
+    key=len,
+    reverse=True,
+)
+# The start of a line that either reader may read as more than paragraph text.
+_RISKY = (
+    r"[ \t>#|]|<(?![A-Za-z])|<(?:{block})(?![\w-])|[-*+](?:[ ]|$)|\d{1,9}[.)](?:[ ]|$)|([-*_])(?:[ ]*\1){2,}[ ]*$|=+[ ]*$"
+    r"|`{3}|~{3}|!!!|\?\?\?|===|/{3}|\[\^|\[[^\]]*\]:|\*\[|:[ ]|\{:"
+).replace("{block}", "|".join(_HTML_BLOCK_TAGS))
+# A line both readers take as paragraph text, or an ATX heading (without closing hashes).
+_PLAIN = re.compile(rf"(?!{_RISKY})\S|\#{{1,6}}[ ]\S(?!.*[ ]\#+[ ]*$)")
+# A list item Python-Markdown and CommonMark nest alike: its marker at a multiple of 4 spaces and
+# one space after it, a plain text after that.
+_SIMPLE_ITEM = re.compile(r"((?:[ ]{4})*)([-*+]|\d{1,9}\.)[ ](?=\S)")
+_QUOTE_LINE = re.compile(r">(?:[ ](?=\S)|$)")
+_FENCE_START = re.compile(r"[ >]*(`{3,}|~{3,})")
+
+
+def stretches_to_rewrite(
+    lines: Sequence[str], command_line: CommandTest | None = None
+) -> list[tuple[int, int]]:
+    """The line ranges to rewrite: runs of stretches (lines between blank lines) that are not
+    plainly read alike by both readers (paragraphs of plain lines, headings, fences at column 0,
+    lists indented by 4 spaces, quotes of plain lines)."""
+    spans: list[tuple[int, int]] = []
+    kinds: list[tuple[int, int, str]] = []  # (start, end, kind) of each stretch
+    n = len(lines)
+    i = 0
+    while i < n:
+        if not lines[i].strip():
+            i += 1
+            continue
+        start, kind, fence = i, "", ""
+        while i < n and (lines[i].strip() or fence):
+            line = lines[i]
+            if fence:
+                stripped = line.lstrip(" >")
+                if stripped.startswith(fence) and not stripped.rstrip().strip(fence[0]):
+                    fence = ""
+                i += 1
+                continue
+            if m := _FENCE_START.match(line):
+                fence = m.group(1)
+                if not (i == start and m.start(1) == 0):
+                    kind = "complex"
+                i += 1
+                continue
+            kind = _line_kind(line, kind, i == start)
+            i += 1
+        if fence:  # unclosed: CommonMark's fence runs to the end of the note
+            kind, i = "complex", n
+        kinds.append((start, i, kind or "plain"))
+    for n_kind, (start, end, kind) in enumerate(kinds):
+        pull = False  # the stretch before goes with this one
+        if n_kind:
+            before = lines[kinds[n_kind - 1][0]]
+            if lines[start].startswith(" "):
+                pull = True  # indented: a list item before may go on
+            elif _QUOTE_LINE.match(lines[start]) and _QUOTE_LINE.match(before):
+                # Python-Markdown would join two quotes, unless the first is all commands
+                pull = not _all_commands(
+                    lines[kinds[n_kind - 1][0] : kinds[n_kind - 1][1]], command_line
+                )
+            elif (m := _MARKER.match(lines[start])) and (b := _MARKER.match(before)):
+                # and lists of other bullets
+                pull = m.group(2)[-1] != b.group(2)[-1]
+        if kind != "complex" and not pull:
+            continue
+        first = kinds[n_kind - 1][0] if pull else start
+        if spans and all(not lines[k].strip() for k in range(spans[-1][1], first)):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((first, end))
+        if _opens_html(lines[start]):
+            spans[-1] = (spans[-1][0], len(lines))  # Markdown inside, up to its end tag
+            break
+    return spans
+
+
+def _line_kind(line: str, kind: str, first: bool) -> str:
+    """The kind of a stretch so far, with one more line."""
+    if kind == "complex":
+        return kind
+    if first:
+        m = _SIMPLE_ITEM.match(line)
+        if m and not m.group(1) and _PLAIN.match(line[m.end() :]):
+            return "list" + m.group(2)[-1]  # one bullet (or `.`) throughout
+        if line.startswith(">"):
+            return "quote" if _plain_quote(line) else "complex"
+        return "plain" if _PLAIN.match(line) else "complex"
+    if kind.startswith("list"):
+        m = _SIMPLE_ITEM.match(line)
+        if m and kind == "list" + m.group(2)[-1] and _PLAIN.match(line[m.end() :]):
+            return kind
+        return "complex"
+    if kind == "quote":
+        return "quote" if _plain_quote(line) else "complex"
+    return "plain" if _PLAIN.match(line) and not line.startswith("#") else "complex"
+
+
+_QUOTED = re.compile(r"[ ]{0,3}>(?:[ ]?>)*[ ]?")
+
+
+def _all_commands(lines: Sequence[str], command_line: CommandTest | None) -> bool:
+    """Does each line of the quote hold a command (or a `\\`-continued line of one)?"""
+    if command_line is None:
+        return False
+    continued = False
+    for line in lines:
+        m = _QUOTED.match(line)
+        if m is None:
+            return False  # a lazy line: prose
+        text = line[m.end() :]
+        if not text.strip():
+            continue
+        if not (continued or command_line(text)):
+            return False
+        continued = text.rstrip().endswith("\\")
+    return True
+
+
+def _plain_quote(line: str) -> bool:
+    if not line.startswith(">"):
+        return False
+    text = line[2:] if line.startswith("> ") else line[1:]
+    body = text.lstrip(" ")
+    return not text or (
+        len(text) - len(body) < 4 and bool(_PLAIN.match(body)) and not body.startswith("#")
+    )
+
+
+def _opens_html(line: str) -> bool:
+    m = _OPENING_TAG.match(line)
+    return m is not None and m.group(1).lower() in _BLOCK_TAGS
 
 
 def _blank(line: str) -> str:
