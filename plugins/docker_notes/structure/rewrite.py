@@ -725,7 +725,6 @@ _PLAIN = re.compile(rf"(?!{_RISKY})\S|\#{{1,6}}[ ]\S(?!.*[ ]\#+[ ]*$)")
 # A list item Python-Markdown and CommonMark nest alike: its marker at a multiple of 4 spaces and
 # one space after it, a plain text after that.
 _SIMPLE_ITEM = re.compile(r"((?:[ ]{4})*)([-*+]|\d{1,9}\.)[ ](?=\S)")
-_QUOTE_LINE = re.compile(r">(?:[ ](?=\S)|$)")
 _FENCE_START = re.compile(r"[ >]*(`{3,}|~{3,})")
 
 
@@ -766,17 +765,16 @@ def stretches_to_rewrite(
     for n_kind, (start, end, kind) in enumerate(kinds):
         pull = False  # the stretch before goes with this one
         if n_kind:
-            before = lines[kinds[n_kind - 1][0]]
+            before = lines[kinds[n_kind - 1][0] : kinds[n_kind - 1][1]]
             if lines[start].startswith(" "):
                 pull = True  # indented: a list item before may go on
-            elif _QUOTE_LINE.match(lines[start]) and _QUOTE_LINE.match(before):
+            elif _QUOTED.match(lines[start]) and any(_QUOTED.match(line) for line in before):
                 # Python-Markdown would join two quotes, unless the first is all commands
-                pull = not _all_commands(
-                    lines[kinds[n_kind - 1][0] : kinds[n_kind - 1][1]], command_line
-                )
-            elif (m := _MARKER.match(lines[start])) and (b := _MARKER.match(before)):
-                # and lists of other bullets
-                pull = m.group(2)[-1] != b.group(2)[-1]
+                pull = not _all_commands(before, command_line)
+            elif m := _MARKER.match(lines[start]):
+                # and two lists of other bullets
+                bullets = {b.group(2)[-1] for line in before if (b := _MARKER.match(line))}
+                pull = bool(bullets - {m.group(2)[-1]})
         if kind != "complex" and not pull:
             continue
         first = kinds[n_kind - 1][0] if pull else start
