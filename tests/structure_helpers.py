@@ -39,7 +39,24 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 CORPUS_NOTES = PROJECT_DIR.parent / "shared" / "corpus" / "notes"
 FIXTURES = Path(__file__).parent / "fixtures" / "structure"
 
-VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 _WORDS = 6
 
 
@@ -161,7 +178,7 @@ def _is_headerlink(node: Node) -> bool:
     return node.tag == "a" and "headerlink" in node.classes()
 
 
-_BLOCKS_INSIDE_ITEM = frozenset("ul ol blockquote pre table div details".split())
+_BLOCKS_INSIDE_ITEM = frozenset(["ul", "ol", "blockquote", "pre", "table", "div", "details"])
 
 
 def _own_text(node: Node) -> str:

@@ -8,6 +8,7 @@ second process, on large builds.
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,9 +18,12 @@ from mkdocs.structure.files import InclusionLevel
 
 from . import prework
 from .config import PluginConfig
+from .extension import Diagnostic
+from .images import line_offset
 from .mkdocs_commands import CommandBlocks
 from .mkdocs_images import ImageChecks
 from .prework import Job, Prework
+from .structure.extension import CommonMarkStructureExtension
 
 if TYPE_CHECKING:
     from mkdocs.config.base import ConfigErrors, ConfigWarnings
@@ -41,6 +45,7 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         self.dirty = False  # only the changed pages are rendered (`--dirty`, `--dirtyreload`)
         self.commands: CommandBlocks | None = None
         self.images: ImageChecks | None = None
+        self.structure: CommonMarkStructureExtension | None = None
         self.prework: Prework | None = None
         # A second process started before on_config, and the docs folder it was started for.
         self._early: tuple[Prework, str] | None = None
@@ -80,6 +85,14 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             self.images = ImageChecks(
                 self.config.images, config, log, serving=self.command == "serve"
             )
+        # --- CommonMark structure (structure/): one instance, ours, with the plugin's logger.
+        self.structure = None
+        if self.config.commonmark:
+            self.structure = CommonMarkStructureExtension(report=_report)
+            names = ("docker_notes.structure", "docker_notes_structure")
+            config.markdown_extensions[:] = [
+                e for e in config.markdown_extensions if e not in names
+            ] + [self.structure]
         early, self._early = self._early, None
         if early and self.command != "serve" and _same_dir(early[1], config.docs_dir):
             self.prework = early[0]
@@ -154,6 +167,14 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             self.prework.collect()
         if self.commands:
             self.commands.on_page_markdown(markdown, page)
+        if self.structure:  # CommonMark structure: which note, for its warnings' path:line
+            file = page.file
+            project = os.path.dirname(config.config_file_path or "") or os.getcwd()
+            path = (
+                os.path.relpath(file.abs_src_path, project) if file.abs_src_path else file.src_uri
+            )
+            count = functools.partial(line_offset, file.content_string, markdown)
+            self.structure.set_page(path.replace(os.sep, "/"), count if file.abs_src_path else None)
         if self.images:
             self.images.on_page_markdown(markdown, page)
         return markdown
@@ -219,6 +240,10 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
         if failed := self.prework.close():
             log.debug("the second process failed (exit status %d)", failed)
         self.prework = None
+
+
+def _report(diagnostic: Diagnostic) -> None:
+    log.warning("%s", diagnostic)
 
 
 def _cli_command() -> str | None:

@@ -17,6 +17,7 @@ What the site cannot show as the editor does is reported through `report` as a `
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from typing import Any
 
 from markdown import Extension, Markdown
@@ -40,6 +41,13 @@ class CommonMarkStructureExtension(Extension):
             "line_offset": [0, "Lines of the file before the text given to Markdown."],
         }
         super().__init__(**kwargs)
+        self.lines_before: Callable[[], int] | None = None
+
+    def set_page(self, path: str, lines_before: Callable[[], int] | None = None) -> None:
+        """The note the next conversion is (MkDocs shares one instance between pages), and how
+        to count the lines of its file before the Markdown (asked only to report something)."""
+        self.setConfig("path", path)
+        self.lines_before = lines_before
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
@@ -77,7 +85,10 @@ class _StructurePreprocessor(Preprocessor):
         if result.notes:
             report: Reporter = self.extension.getConfig("report") or log_diagnostic
             path = self.extension.getConfig("path") or "<markdown>"
-            offset = int(self.extension.getConfig("line_offset") or 0)
+            lines_before = self.extension.lines_before
+            offset = (
+                lines_before() if lines_before else int(self.extension.getConfig("line_offset"))
+            )
             for note in result.notes:
                 report(Diagnostic(path, note.line + 1 + offset, 1, note.message))
         return result.text.split("\n") if result.changed else lines

@@ -139,6 +139,13 @@ _QUOTE_PREFIX = re.compile(r" {0,3}> ?")
 _MARKER = re.compile(r"( {0,3})([-*+]|\d{1,9}[.)])( *)(.*)")
 _ATX = re.compile(r" {0,3}#")
 _FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})")
+# Info strings pymdownx.superfences reads: a language, then `{attributes}` or its options.
+_SUPERFENCES_INFO = re.compile(
+    r"""[ \t]*\.?[\w#.+-]*[ \t]*(?:\{[^\n]*\}
+    |(?:[ \t]+(?:hl_lines|linenums|title)=(?:"[^"]*"|'[^']*'))*)[ \t]*""",
+    re.VERBOSE,
+)
+_LANGUAGE = re.compile(r"[ \t]*\.?([\w#.+-]+)")
 _OPENING_TAG = re.compile(r" {0,3}<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)[^>]*>?")
 _MARKDOWN_ATTR = re.compile(r"\smarkdown\b", re.IGNORECASE)
 # HTML elements CommonMark starts an HTML block with (spec 4.6, kind 6) that hold flow content.
@@ -278,8 +285,8 @@ class _Writer:
                         out.append("")
                     out.extend([SEPARATOR, ""])
             lines = self.emit(block, rel, top)
-            if top and block.kind == "html":
-                lines = self._markdown_inside(block, blocks, lines)
+            if block.kind == "html":
+                lines = self._html(block, blocks, lines, top)
             out.extend(lines)
             previous = block
             k = max(k, block.end)
@@ -287,6 +294,20 @@ class _Writer:
             out.append(_blank(rel.get(k, "")))
             k += 1
         return out
+
+    def _html(self, block: Block, siblings: list[Block], lines: list[str], top: bool) -> list[str]:
+        marked = self._markdown_inside(block, siblings, lines)
+        if top or marked == lines:
+            return marked
+        self.notes.append(
+            Note(
+                block.start,
+                "the Markdown inside this HTML element shows as written on the site "
+                "(Python-Markdown reads Markdown inside HTML only at the top of a page, "
+                "not in a list item or quote); move the element out of it",
+            )
+        )
+        return lines
 
     def _markdown_inside(self, block: Block, siblings: list[Block], lines: list[str]) -> list[str]:
         """`<details>` (any block element) left open by its HTML block and closed by a later one,
@@ -405,6 +426,12 @@ class _Writer:
         assert m is not None
         indent = len(first) - len(first.lstrip(" "))
         fence = m.group(1)
+        info = first[m.end() :]
+        if info.strip() and not _SUPERFENCES_INFO.fullmatch(info):
+            # pymdownx.superfences reads no fence with this info string (`yaml:compose.yml`,
+            # `shell script`): CommonMark shows only the code, its language the first word.
+            lang = _LANGUAGE.match(info)
+            first = first[: m.end()] + (lang.group(1) if lang else "")
         body: list[str] = []
         closed = False
         for i in range(block.start + 1, block.end):
@@ -503,6 +530,8 @@ class _Writer:
                 lines = self.paragraph(block, inner, in_item=True)
             else:
                 lines = self.emit(block, inner)
+                if block.kind == "html":
+                    lines = self._html(block, item.children, lines, top=False)
             segments.append(("block", block, lines))
             k = max(k, block.end)
         if k < item.end:
@@ -753,7 +782,8 @@ def stretches_to_rewrite(
                 continue
             if m := _FENCE_START.match(line):
                 fence = m.group(1)
-                if not (i == start and m.start(1) == 0):
+                info = line[m.end() :]
+                if not (i == start and m.start(1) == 0 and _SUPERFENCES_INFO.fullmatch(info)):
                     kind = "complex"
                 i += 1
                 continue
