@@ -660,10 +660,13 @@ def rewrite(text: str, command_line: CommandTest | None = None) -> Rewritten:
     k = 0
     for start, end in spans:
         out.extend(lines[k:start])
+        k = end
+        if start == end:
+            out.extend([SEPARATOR, ""])
+            continue
         part = rewrite_blocks("\n".join(lines[start:end]), command_line)
         out.extend(part.text.split("\n"))
         notes.extend(Note(note.line + start, note.message) for note in part.notes)
-        k = end
     out.extend(lines[k:])
     result = "\n".join(out)
     return Rewritten(result, notes, result != text)
@@ -784,13 +787,17 @@ def stretches_to_rewrite(
                 fence = m.group(1)
                 info = line[m.end() :]
                 if not (i == start and m.start(1) == 0 and _SUPERFENCES_INFO.fullmatch(info)):
-                    kind = "complex"
+                    kind = "complex"  # (a quote's are looked at below)
                 i += 1
                 continue
             kind = _line_kind(line, kind, i == start)
             i += 1
         if fence:  # unclosed: CommonMark's fence runs to the end of the note
             kind, i = "complex", n
+        elif lines[start].startswith(">"):
+            kind = "quote" if _plain_quote(lines[start:i], command_line) else "complex"
+        elif lines[start].startswith("|"):
+            kind = "table" if _plain_table(lines[start:i]) else "complex"
         kinds.append((start, i, kind or "plain"))
     for n_kind, (start, end, kind) in enumerate(kinds):
         pull = False  # the stretch before goes with this one
@@ -801,6 +808,9 @@ def stretches_to_rewrite(
             elif _QUOTED.match(lines[start]) and any(_QUOTED.match(line) for line in before):
                 # Python-Markdown would join two quotes, unless the first is all commands
                 pull = not _all_commands(before, command_line)
+                if pull and kind == kinds[n_kind - 1][2] == "quote":
+                    spans.append((start, start))  # a separator is all it takes
+                    continue
             elif m := _MARKER.match(lines[start]):
                 # and two lists of other bullets
                 bullets = {b.group(2)[-1] for line in before if (b := _MARKER.match(line))}
@@ -808,35 +818,39 @@ def stretches_to_rewrite(
         if kind != "complex" and not pull:
             continue
         first = kinds[n_kind - 1][0] if pull else start
-        if spans and all(not lines[k].strip() for k in range(spans[-1][1], first)):
+        if (
+            spans
+            and spans[-1][0] < spans[-1][1]
+            and all(not lines[k].strip() for k in range(spans[-1][1], first))
+        ):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((first, end))
-        if _opens_html(lines[start]):
+        if any(_opens_html(line) for line in lines[start:end]):
             spans[-1] = (spans[-1][0], len(lines))  # Markdown inside, up to its end tag
             break
     return spans
 
 
 def _line_kind(line: str, kind: str, first: bool) -> str:
-    """The kind of a stretch so far, with one more line."""
-    if kind == "complex":
+    """The kind of a stretch so far, with one more line (a quote's is decided as a whole)."""
+    if kind in ("complex", "quote", "table"):
         return kind
     if first:
+        if line.startswith((">", "|")):
+            return "table" if line.startswith("|") else "quote"
         m = _SIMPLE_ITEM.match(line)
         if m and not m.group(1) and _PLAIN.match(line[m.end() :]):
             return "list" + m.group(2)[-1]  # one bullet (or `.`) throughout
-        if line.startswith(">"):
-            return "quote" if _plain_quote(line) else "complex"
         return "plain" if _PLAIN.match(line) else "complex"
     if kind.startswith("list"):
         m = _SIMPLE_ITEM.match(line)
         if m and kind == "list" + m.group(2)[-1] and _PLAIN.match(line[m.end() :]):
             return kind
         return "complex"
-    if kind == "quote":
-        return "quote" if _plain_quote(line) else "complex"
-    return "plain" if _PLAIN.match(line) and not line.startswith("#") else "complex"
+    # A paragraph's next line: indented or not, plain text to both readers.
+    text = line.lstrip(" ")
+    return "plain" if _PLAIN.match(text) and not text.startswith("#") else "complex"
 
 
 _QUOTED = re.compile(r"[ ]{0,3}>(?:[ ]?>)*[ ]?")
@@ -860,13 +874,29 @@ def _all_commands(lines: Sequence[str], command_line: CommandTest | None) -> boo
     return True
 
 
-def _plain_quote(line: str) -> bool:
-    if not line.startswith(">"):
-        return False
-    text = line[2:] if line.startswith("> ") else line[1:]
-    body = text.lstrip(" ")
-    return not text or (
-        len(text) - len(body) < 4 and bool(_PLAIN.match(body)) and not body.startswith("#")
+def _plain_quote(lines: Sequence[str], command_line: CommandTest | None) -> bool:
+    """A quote (each line marked) whose content both readers read alike."""
+    content = []
+    for line in lines:
+        if line.startswith("> "):
+            content.append(line[2:])
+        elif line.rstrip() == ">":
+            content.append("")
+        else:
+            return False  # lazy, or `>text`: pymdownx.superfences wants the space in a fence
+
+    return not stretches_to_rewrite(content, command_line)
+
+
+_DELIMITER_ROW = re.compile(r"\|?(?:[ ]*:?-+:?[ ]*\|)+(?:[ ]*:?-+:?[ ]*)?")
+
+
+def _plain_table(lines: Sequence[str]) -> bool:
+    """A pipe table, its rows each starting with `|`: a table to both readers."""
+    return (
+        len(lines) >= 2
+        and bool(_DELIMITER_ROW.fullmatch(lines[1].strip()))
+        and all(line.startswith("|") for line in lines)
     )
 
 
