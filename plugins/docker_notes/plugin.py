@@ -19,8 +19,7 @@ from mkdocs.structure.files import InclusionLevel
 from . import prework
 from .config import PluginConfig
 from .extension import Diagnostic
-from .images import line_offset
-from .mkdocs_commands import CommandBlocks
+from .mkdocs_commands import CommandBlocks, _lines_before
 from .mkdocs_images import ImageChecks
 from .prework import Job, Prework
 from .structure.extension import CommonMarkStructureExtension
@@ -173,7 +172,8 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             path = (
                 os.path.relpath(file.abs_src_path, project) if file.abs_src_path else file.src_uri
             )
-            count = functools.partial(line_offset, file.content_string, markdown)
+            # The file is read again only to report something (its front matter's lines count).
+            count = functools.partial(_lines_before, file, markdown)
             self.structure.set_page(path.replace(os.sep, "/"), count if file.abs_src_path else None)
         if self.images:
             self.images.on_page_markdown(markdown, page)
