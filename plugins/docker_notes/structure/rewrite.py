@@ -395,6 +395,10 @@ class _Writer:
             first = i == block.start
             if (first and not top) or in_item:
                 line, lead = text, 0  # CommonMark drops it, Python-Markdown would see code
+            elif lead >= 4 and not top and not out[-1].rstrip().endswith("\\"):
+                # In a quote: text to CommonMark, and to Python-Markdown as long as no command
+                # line before it makes the command blocks read it on its own (code, at 4).
+                line, lead = "   " + text, 3
             if text.startswith("#"):
                 if lead == 0:  # Python-Markdown's headings need no space after the `#`
                     line = " " + text
