@@ -27,6 +27,7 @@ reader will see).
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +60,9 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     # Only the blocks matter here: the inline rules would cost as much again.
     md.disable(["inline", "text_join"])
+    # Its block parser logs every rule it tries at debug level: asking the logging module
+    # whether to was a sixth of the parse.
+    logging.getLogger("markdown_it.parser_block").disabled = True
     return md
 
 
@@ -787,7 +791,7 @@ def stretches_to_rewrite(
                     fence = ""
                 i += 1
                 continue
-            if m := _FENCE_START.match(line):
+            if ("`" in line or "~" in line) and (m := _FENCE_START.match(line)):
                 fence = m.group(1)
                 info = line[m.end() :]
                 if not (i == start and m.start(1) == 0 and _SUPERFENCES_INFO.fullmatch(info)):
