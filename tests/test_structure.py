@@ -9,6 +9,7 @@ extension; properties: any text is kept, never raises, and rewriting is idempote
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import markdown
@@ -165,10 +166,18 @@ def test_any_note_renders_through_the_site_pipeline(text: str) -> None:
     assert "\ue000" not in html
 
 
-def test_a_large_note_is_rewritten_fast() -> None:
-    import time
-
-    text = "\n\n".join(["Steps:\n- one\n  - two\n    > docker ps\n- three"] * 400)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\n\n".join(["Steps:\n- one\n  - two\n    > docker ps\n- three"] * 400),
+        "> " * 3000 + "x",  # quotes in quotes: no recursion without end
+        "<details>\n\n" * 3000,  # each open element looks for its end tag once, not each time
+        "- " * 3000 + "x",
+    ],
+    ids=["many-lists", "deep-quote", "open-elements", "deep-list"],
+)
+def test_a_large_or_deep_note_is_rewritten_fast(text: str) -> None:
     start = time.perf_counter()
-    rewrite(text)
+    result = rewrite(text)
     assert time.perf_counter() - start < 2.0
+    assert _kept(text, result.text)

@@ -26,6 +26,7 @@ reader will see).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import re
@@ -151,6 +152,7 @@ _SUPERFENCES_INFO = re.compile(
 )
 _LANGUAGE = re.compile(r"[ \t]*\.?([\w#.+-]+)")
 _OPENING_TAG = re.compile(r" {0,3}<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)[^>]*>?")
+_CLOSING_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
 _MARKDOWN_ATTR = re.compile(r"\smarkdown\b", re.IGNORECASE)
 # HTML elements CommonMark starts an HTML block with (spec 4.6, kind 6) that hold flow content.
 _BLOCK_TAGS = frozenset(
@@ -258,6 +260,8 @@ class _Writer:
         self.command_line = command_line
         self.notes: list[Note] = []
         self.regions = {region.start: region for region in regions}
+        # Sibling lists (kept alive, by id) -> where the HTML blocks among them close a tag.
+        self._closing: dict[int, tuple[list[Block], dict[str, list[int]]]] = {}
         self.region_lines = {i for region in regions for i in range(region.start, region.end)}
 
     # Each `emit_*` gets the lines of its block with the prefixes of its containers removed
@@ -269,7 +273,7 @@ class _Writer:
         out: list[str] = []
         previous: Block | None = None
         k = start
-        for block in blocks:
+        for here, block in enumerate(blocks):
             if block.start < k:
                 continue  # a line of a Material construct already written
             while k < block.start:  # lines between blocks: blank, or link reference definitions
@@ -290,7 +294,7 @@ class _Writer:
                     out.extend([SEPARATOR, ""])
             lines = self.emit(block, rel, top)
             if block.kind == "html":
-                lines = self._html(block, blocks, lines, top)
+                lines = self._html(here, blocks, lines, top)
             out.extend(lines)
             previous = block
             k = max(k, block.end)
@@ -299,8 +303,10 @@ class _Writer:
             k += 1
         return out
 
-    def _html(self, block: Block, siblings: list[Block], lines: list[str], top: bool) -> list[str]:
-        marked = self._markdown_inside(block, siblings, lines)
+    def _html(self, here: int, siblings: list[Block], lines: list[str], top: bool) -> list[str]:
+        """An HTML block (the `here`th of its siblings), marked for md_in_html at the top."""
+        block = siblings[here]
+        marked = self._markdown_inside(here, siblings, lines)
         if top or marked == lines:
             return marked
         self.notes.append(
@@ -313,7 +319,7 @@ class _Writer:
         )
         return lines
 
-    def _markdown_inside(self, block: Block, siblings: list[Block], lines: list[str]) -> list[str]:
+    def _markdown_inside(self, here: int, siblings: list[Block], lines: list[str]) -> list[str]:
         """`<details>` (any block element) left open by its HTML block and closed by a later one,
         with Markdown between: CommonMark renders the Markdown, Python-Markdown does with
         md_in_html's `markdown="1"`."""
@@ -324,19 +330,28 @@ class _Writer:
         text = "\n".join(lines)
         if _count_tags(text, name) <= 0:
             return lines  # closed in its own block: raw HTML for both readers
-        later = [b for b in siblings if b.start >= block.end]
-        between = False
-        for sibling in later:
-            if sibling.kind != "html":
-                between = True
-                continue
-            closing = "\n".join(self.lines[sibling.start : sibling.end])
-            if re.search(rf"</{name}\s*>", closing, re.IGNORECASE):
-                if between:
-                    cut = m.end(1)
-                    return [lines[0][:cut] + ' markdown="1"' + lines[0][cut:], *lines[1:]]
-                return lines
+        closers = self._closers(siblings)
+        after = bisect.bisect_right(closers.get(name.lower(), []), here)
+        if after == len(closers.get(name.lower(), [])):
+            return lines  # never closed
+        closed_at = closers[name.lower()][after]
+        if any(sibling.kind != "html" for sibling in siblings[here + 1 : closed_at]):
+            cut = m.end(1)
+            return [lines[0][:cut] + ' markdown="1"' + lines[0][cut:], *lines[1:]]
         return lines
+
+    def _closers(self, siblings: list[Block]) -> dict[str, list[int]]:
+        """Tag name -> the positions among the siblings of the HTML blocks that close one."""
+        key = id(siblings)
+        if key not in self._closing:
+            closing: dict[str, list[int]] = {}
+            for n, sibling in enumerate(siblings):
+                if sibling.kind == "html":
+                    text = "\n".join(self.lines[sibling.start : sibling.end])
+                    for name in {t.lower() for t in _CLOSING_TAG.findall(text)}:
+                        closing.setdefault(name, []).append(n)
+            self._closing[key] = (siblings, closing)
+        return self._closing[key][1]
 
     @staticmethod
     def _apart(previous: Block, block: Block) -> bool:
@@ -391,7 +406,7 @@ class _Writer:
     ) -> list[str]:
         """The paragraph's lines as written (in a quote, a command's indent is shown), except
         where either reader would start a block with one of them once in its container."""
-        out = []
+        out: list[str] = []
         for i in range(block.start, block.end):
             line = rel[i]
             text = line.lstrip(" ")
@@ -522,7 +537,7 @@ class _Writer:
         # construct, ("gap", …) for the lines between blocks.
         segments: list[tuple[str, Block | None, list[str]]] = []
         k = item.start
-        for block in item.children:
+        for here, block in enumerate(item.children):
             if block.start < k:
                 continue
             if k < block.start:
@@ -539,7 +554,7 @@ class _Writer:
             else:
                 lines = self.emit(block, inner)
                 if block.kind == "html":
-                    lines = self._html(block, item.children, lines, top=False)
+                    lines = self._html(here, item.children, lines, top=False)
             segments.append(("block", block, lines))
             k = max(k, block.end)
         if k < item.end:
@@ -769,7 +784,7 @@ _FENCE_START = re.compile(r"[ >]*(`{3,}|~{3,})")
 
 
 def stretches_to_rewrite(
-    lines: Sequence[str], command_line: CommandTest | None = None
+    lines: Sequence[str], command_line: CommandTest | None = None, depth: int = 0
 ) -> list[tuple[int, int]]:
     """The line ranges to rewrite: runs of stretches (lines between blank lines) that are not
     plainly read alike by both readers (paragraphs of plain lines, headings, fences at column 0,
@@ -803,7 +818,7 @@ def stretches_to_rewrite(
         if fence:  # unclosed: CommonMark's fence runs to the end of the note
             kind, i = "complex", n
         elif lines[start].startswith(">"):
-            kind = "quote" if _plain_quote(lines[start:i], command_line) else "complex"
+            kind = "quote" if _plain_quote(lines[start:i], command_line, depth) else "complex"
         elif lines[start].startswith("|"):
             kind = "table" if _plain_table(lines[start:i]) else "complex"
         kinds.append((start, i, kind or "plain"))
@@ -861,6 +876,8 @@ def _line_kind(line: str, kind: str, first: bool) -> str:
     return "plain" if _PLAIN.match(text) and not text.startswith("#") else "complex"
 
 
+# Quotes in quotes deeper than this are left to the parser (which nests no deeper than 20).
+_MAX_QUOTE_DEPTH = 8
 _QUOTED = re.compile(r"[ ]{0,3}>(?:[ ]?>)*[ ]?")
 
 
@@ -882,8 +899,10 @@ def _all_commands(lines: Sequence[str], command_line: CommandTest | None) -> boo
     return True
 
 
-def _plain_quote(lines: Sequence[str], command_line: CommandTest | None) -> bool:
+def _plain_quote(lines: Sequence[str], command_line: CommandTest | None, depth: int = 0) -> bool:
     """A quote (each line marked) whose content both readers read alike."""
+    if depth > _MAX_QUOTE_DEPTH:
+        return False
     content = []
     for line in lines:
         if line.startswith("> "):
@@ -893,7 +912,7 @@ def _plain_quote(lines: Sequence[str], command_line: CommandTest | None) -> bool
         else:
             return False  # lazy, or `>text`: pymdownx.superfences wants the space in a fence
 
-    return not stretches_to_rewrite(content, command_line)
+    return not stretches_to_rewrite(content, command_line, depth + 1)
 
 
 _DELIMITER_ROW = re.compile(r"\|?(?:[ ]*:?-+:?[ ]*\|)+(?:[ ]*:?-+:?[ ]*)?")
