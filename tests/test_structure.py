@@ -181,3 +181,18 @@ def test_a_large_or_deep_note_is_rewritten_fast(text: str) -> None:
     result = rewrite(text)
     assert time.perf_counter() - start < 2.0
     assert _kept(text, result.text)
+
+
+def test_a_fault_in_the_rewriting_leaves_the_note_as_python_markdown_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from docker_notes.structure import extension
+
+    def broken(text: str, command_line: object = None) -> object:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(extension, "rewrite", broken)
+    html, found = _render("Steps:\n- one\n", path="docs/steps.md")
+    assert html == site_html("Steps:\n- one\n", structure=False)
+    assert [(d.path, d.line) for d in found] == [("docs/steps.md", 1)]
+    assert "could not read this note's structure (ValueError: a bug)" in found[0].message

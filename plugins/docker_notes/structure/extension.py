@@ -27,7 +27,7 @@ from markdown.treeprocessors import Treeprocessor
 from ..commands import detect
 from ..commands.knowledge import Knowledge
 from ..extension import Diagnostic, Reporter, log_diagnostic
-from .rewrite import SEPARATOR, CommandTest, rewrite
+from .rewrite import SEPARATOR, CommandTest, Note, rewrite
 
 # After normalize_whitespace (30), before pymdownx.superfences / fenced_code (25) and html_block (20).
 PRIORITY = 28
@@ -81,17 +81,31 @@ class _StructurePreprocessor(Preprocessor):
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
-        result = rewrite("\n".join(lines), _command_test(self.md))
-        if result.notes:
-            report: Reporter = self.extension.getConfig("report") or log_diagnostic
-            path = self.extension.getConfig("path") or "<markdown>"
-            lines_before = self.extension.lines_before
-            offset = (
-                lines_before() if lines_before else int(self.extension.getConfig("line_offset"))
+        try:
+            result = rewrite("\n".join(lines), _command_test(self.md))
+        except Exception as e:  # a fault of ours must not take the page (and the build) down
+            self._report(
+                [
+                    Note(
+                        0,
+                        f"could not read this note's structure ({type(e).__name__}: {e}); it "
+                        "shows as Python-Markdown reads it",
+                    )
+                ]
             )
-            for note in result.notes:
-                report(Diagnostic(path, note.line + 1 + offset, 1, note.message))
+            return lines
+        self._report(result.notes)
         return result.text.split("\n") if result.changed else lines
+
+    def _report(self, notes: list[Note]) -> None:
+        if not notes:
+            return
+        report: Reporter = self.extension.getConfig("report") or log_diagnostic
+        path = self.extension.getConfig("path") or "<markdown>"
+        lines_before = self.extension.lines_before
+        offset = lines_before() if lines_before else int(self.extension.getConfig("line_offset"))
+        for note in notes:
+            report(Diagnostic(path, note.line + 1 + offset, 1, note.message))
 
 
 def _command_test(md: Markdown) -> CommandTest | None:

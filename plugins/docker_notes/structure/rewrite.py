@@ -7,12 +7,16 @@ order, with its text unchanged:
 - list items nest by CommonMark's content column whatever the indent (2, 3, 4 spaces, tabs), and
   are written with Python-Markdown's 4 spaces a level; a list that interrupts a paragraph, a
   heading or fence after a quote line, a table after a paragraph start blocks of their own (a blank
-  line is inserted);
-- a quote inside a list item, and a fence at the item's content column, stay inside the item;
+  line is inserted where Python-Markdown needs one);
+- a quote inside a list item, and a fence at the item's content column, stay inside the item; an
+  unclosed fence is closed where CommonMark ends it, an info string pymdownx.superfences does not
+  read is cut to its language;
+- two quotes, or two lists of other bullets, that Python-Markdown would join get a paragraph of
+  their own between them (`SEPARATOR`), which the extension takes out of the page;
 - a raw HTML block that opens an element closed by a later HTML block, with Markdown between
   (`<details><summary>…</summary>`, blank line, Markdown, `</details>`) gets `markdown="1"`;
 - a paragraph line Python-Markdown would read as a block of its own (`#tag`, `2. ` inside an item,
-  `[x]: …`) is escaped or indented by one space so that it stays text.
+  `[x]: …`) gets a space before it, a backslash escape, or an indent that keeps it text.
 
 Lines of Material's own syntax (admonitions, content tabs, footnotes, definition lists,
 abbreviations, attribute lists, `markdown` HTML, pymdownx blocks) are copied as written, only moved
@@ -101,8 +105,8 @@ _CONTAINERS = {
 }
 
 
-def _tree(tokens: Sequence[Token], offset: int) -> list[Block]:
-    """The blocks of a token stream, lines shifted by `offset`."""
+def _tree(tokens: Sequence[Token]) -> list[Block]:
+    """The blocks of markdown-it's token stream, nested."""
     root = Block("root", 0, 0)
     stack = [root]
     skip = 0  # inside a leaf made of several tokens (paragraph, heading, table)
@@ -122,7 +126,7 @@ def _tree(tokens: Sequence[Token], offset: int) -> list[Block]:
         assert token.map is not None or token.type == "inline"
         if token.type in _CONTAINERS:
             assert token.map is not None
-            block = Block(_CONTAINERS[token.type], token.map[0] + offset, token.map[1] + offset)
+            block = Block(_CONTAINERS[token.type], token.map[0], token.map[1])
             if block.kind == "list":
                 block.ordered = token.type == "ordered_list_open"
                 block.markup = token.markup
@@ -130,7 +134,7 @@ def _tree(tokens: Sequence[Token], offset: int) -> list[Block]:
             stack.append(block)
         elif token.type in _LEAVES:
             assert token.map is not None
-            block = Block(_LEAVES[token.type], token.map[0] + offset, token.map[1] + offset)
+            block = Block(_LEAVES[token.type], token.map[0], token.map[1])
             block.markup = token.markup
             stack[-1].children.append(block)
             if token.nesting == 1:
@@ -142,7 +146,6 @@ def _tree(tokens: Sequence[Token], offset: int) -> list[Block]:
 
 _QUOTE_PREFIX = re.compile(r" {0,3}> ?")
 _MARKER = re.compile(r"( {0,3})([-*+]|\d{1,9}[.)])( *)(.*)")
-_ATX = re.compile(r" {0,3}#")
 _FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})")
 # Info strings pymdownx.superfences reads: a language, then `{attributes}` or its options.
 _SUPERFENCES_INFO = re.compile(
@@ -161,10 +164,11 @@ _BLOCK_TAGS = frozenset(
         *("div", "dl", "fieldset", "figure", "footer", "form", "header", "main", "nav", "section"),
     )
 )
+# A link reference definition, which Python-Markdown also finds within a paragraph.
+_PM_REFERENCE = re.compile(r"\[(?!\^)[^\]]*\]:")
 # The start of a line that CommonMark or Python-Markdown reads as a block of its own within a
 # paragraph: a quote, heading, fence, list item, rule or setext underline, GFM table delimiter row,
 # HTML block, or (Python-Markdown) link reference definition.
-_PM_REFERENCE = re.compile(r"\[(?!\^)[^\]]*\]:")
 _BLOCK_START = re.compile(
     r"""(?x) (?: > | \# | `{3} | ~{3} | [-*+](?:[ ]|$) | \d{1,9}[.)](?:[ ]|$)
     | (?:[*][ ]*){3,}$ | (?:_[ ]*){3,}$ | =+[ ]*$ | -+[ ]*$
@@ -658,7 +662,7 @@ def rewrite_blocks(text: str, command_line: CommandTest | None = None) -> Rewrit
     regions = material_regions(lines, fences)
     if regions:
         tokens = _parser().parse(_masked(lines, regions))
-    blocks = _tree(tokens, 0)
+    blocks = _tree(tokens)
     writer = _Writer(lines, regions, command_line)
     rel = dict(enumerate(lines))
     out = writer.emit_blocks(blocks, rel, 0, len(lines), top=True)
