@@ -362,6 +362,8 @@ class _Writer:
         """Does Python-Markdown need a blank line to end `previous` and start `block`?"""
         if previous.kind in ("quote", "list", "table", "code"):
             return True  # each takes the lines that follow it as its own
+        if previous.kind == "heading" and previous.markup[0] == "#":
+            return False  # Python-Markdown reads what follows it as a block of its own
         if block.kind == "heading":
             return not block.markup.startswith("#")  # a setext heading starts a block
         if block.kind == "hr":
