@@ -105,26 +105,3 @@ def test_a_screenshot_opens_zoomed_and_escape_closes_it(notes: tuple[Page, PageW
     expect(page.locator("html")).not_to_have_class(re.compile(r"\bglightbox-open\b"))
     watch.assert_clean()
 
-
-def test_a_screenshot_in_a_list_item_sits_beside_its_bullet(notes: tuple[Page, PageWatch]) -> None:
-    """The bullet is on the first line of its item: with the screenshot on the text's baseline
-    that line's baseline was the image's bottom edge, and the bullet hung there."""
-    page, _ = notes
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('article li img')].every(img => img.complete)"
-    )
-    # An empty text at the end of the item's one line sits on that line's baseline, as the bullet.
-    boxes = page.evaluate(
-        """() => [...document.querySelectorAll("article li img")].map(img => {
-            const probe = document.createElement("span");
-            probe.textContent = "\\u200b";
-            img.closest("li").appendChild(probe);
-            const line = probe.getBoundingClientRect(), shot = img.getBoundingClientRect();
-            probe.remove();
-            return {line: line.top, top: shot.top, height: shot.height};
-        })"""
-    )
-    assert len(boxes) == len(SCREENSHOTS)
-    for box in boxes:
-        assert box["height"] > 100  # a real screenshot, so a bottom edge far from the top
-        assert abs(box["line"] - box["top"]) < 20, boxes
