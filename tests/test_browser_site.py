@@ -104,4 +104,3 @@ def test_a_screenshot_opens_zoomed_and_escape_closes_it(notes: tuple[Page, PageW
     expect(container).to_have_count(0)
     expect(page.locator("html")).not_to_have_class(re.compile(r"\bglightbox-open\b"))
     watch.assert_clean()
-
