@@ -52,3 +52,6 @@ class PluginConfig(base.Config):
     parallel = opt.Deprecated(message="The option 'parallel' has no effect any more; remove it.")
     commands = opt.SubConfig(CommandsConfig)
     images = opt.SubConfig(ImagesConfig)
+    # Notes keep the block structure their CommonMark editor shows (nested lists whatever the
+    # indent, quotes and fences in list items…): the `docker_notes.structure` Markdown extension.
+    commonmark = opt.Type(bool, default=True)

@@ -18,6 +18,10 @@ from .mkdocs_images import ImageChecks
 from .mkdocs_notes import NotePages
 from .mkdocs_serve import CompiledTemplates, DirtyRebuilds
 from .notes import Diagnostic
+from .structure.extension import CommonMarkStructureExtension
+
+# The structure extension as a user may list it (for Zensical): the plugin adds its own instance.
+STRUCTURE_NAMES = ("docker_notes.structure", "docker_notes_structure")
 
 if TYPE_CHECKING:
     import jinja2
@@ -63,6 +67,12 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
             return config
         self.rebuilds = self._dirty_serve
         self.notes = NotePages(config, self.report, report_images=not self.config.images.enabled)
+        if self.config.commonmark:
+            extensions = config.markdown_extensions
+            extensions[:] = [e for e in extensions if e not in STRUCTURE_NAMES]
+            extensions.append(
+                CommonMarkStructureExtension(notes=self.notes.notes, report=self.report)
+            )
         if self.config.commands.enabled:
             self.commands = CommandBlocks(
                 self.config.commands, config, self.notes.notes, self.report
