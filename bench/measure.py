@@ -2,7 +2,7 @@
 inside the docker-notes plugin.
 
 The child runs MkDocs' own command line (`mkdocs build -f CONFIG`) after wrapping the plugin's
-hooks and its Markdown extension's processors in timers. On a busy machine the wall-clock ratio of
+hooks and its Markdown extensions' processors in timers. On a busy machine the wall-clock ratio of
 two builds is noisy; the time inside our code is the exact cost, whatever the noise. The extension
 runs while MkDocs converts a page, outside any plugin hook, so it is timed too. Each bucket counts
 only its outermost call, so a hook calling another timed method is not counted twice. The garbage
@@ -71,15 +71,21 @@ def patch(cls, names, *buckets):
 
 
 try:
-    from docker_notes import extension, mkdocs_commands, mkdocs_images, plugin
+    from docker_notes import extension, mkdocs_commands, mkdocs_images, plugin, safe_urls
+    from docker_notes.structure import extension as structure
 except ImportError:  # a venv without the plugin (the htmlproofer anchor)
     plugin = None
 if plugin is not None and os.environ.get("BENCH_TIMERS") != "0":
     hooks = [n for n in vars(plugin.DockerNotesPlugin) if n.startswith("on_")]
     patch(plugin.DockerNotesPlugin, hooks, "total")
     patch(extension.DockerCommandsExtension, ["extendMarkdown"], "total", "commands")
-    patch(extension._SourceCapture, ["run"], "total", "commands")
+    patch(extension._State, ["start"], "total", "commands")
     patch(extension._CommandQuoteProcessor, ["test", "run"], "total", "commands")
+    # The other Markdown extensions the plugin adds: the notes' structure, the safe addresses.
+    patch(structure._StructurePreprocessor, ["run"], "total")
+    patch(structure._DropSeparators, ["run"], "total")
+    patch(safe_urls._SafeUrls, ["run"], "total")
+    patch(safe_urls._GuardRawHtml, ["run"], "total")
     patch(mkdocs_commands.CommandBlocks, ["__init__", *hooks], "commands")
     patch(mkdocs_images.ImageChecks, ["__init__", *hooks], "images")
     patch(mkdocs_images._ReplacedWarnings, ["filter"], "total", "images")

@@ -43,6 +43,23 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOCAL_HOST = "127.0.0.1"
+# The two devices the browser tests use.
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "has_touch": True,
+    "is_mobile": True,
+    "device_scale_factor": 2,
+}
+# Reads the clipboard until the copy has landed there (the write is asynchronous), for at most 5 s.
+READ_CLIPBOARD = """async () => {
+    for (let i = 0; i < 100; i++) {
+        const text = await navigator.clipboard.readText();
+        if (text) return text;
+        await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    return "";
+}"""
 
 
 # --- Building -----------------------------------------------------------------------------------
@@ -436,8 +453,12 @@ class Element:
         index = siblings.index(self)
         return siblings[index + 1] if index + 1 < len(siblings) else None
 
-    def raw_text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.raw_text() for c in self.children)
+    def raw_text(self, skip: Callable[[Element], bool] | None = None) -> str:
+        """The text as written, without the elements `skip` says to leave out."""
+        return "".join(
+            c if isinstance(c, str) else "" if skip and skip(c) else c.raw_text(skip)
+            for c in self.children
+        )
 
     @property
     def text(self) -> str:

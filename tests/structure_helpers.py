@@ -23,8 +23,7 @@ import difflib
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -34,29 +33,12 @@ from markdown_it import MarkdownIt
 
 from docker_notes.commands import detect, knowledge
 from docker_notes.extension import Diagnostic
+from site_helpers import Element, parse_html
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CORPUS_NOTES = PROJECT_DIR.parent / "shared" / "corpus" / "notes"
 FIXTURES = Path(__file__).parent / "fixtures" / "structure"
 
-VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
 _WORDS = 6
 
 
@@ -108,60 +90,6 @@ def site_html(
 # --- Reading the HTML -----------------------------------------------------------------------------
 
 
-@dataclass
-class Node:
-    tag: str
-    attrs: dict[str, str] = field(default_factory=dict)
-    children: list[Node | str] = field(default_factory=list)
-
-    def text(self, skip: Callable[[Node], bool] = lambda n: False) -> str:
-        parts: list[str] = []
-        for child in self.children:
-            if isinstance(child, str):
-                parts.append(child)
-            elif not skip(child):
-                parts.append(child.text(skip))
-        return "".join(parts)
-
-    def classes(self) -> set[str]:
-        return set(self.attrs.get("class", "").split())
-
-
-class _TreeBuilder(HTMLParser):
-    """A forgiving HTML tree: unclosed elements close with their parent, stray end tags are
-    ignored (notes hold HTML fragments such as `<marquee>` without an end)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("root")
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, {k: v or "" for k, v in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(Node(tag, {k: v or "" for k, v in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for k in range(len(self.stack) - 1, 0, -1):
-            if self.stack[k].tag == tag:
-                del self.stack[k:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def parse_html(html: str) -> Node:
-    builder = _TreeBuilder()
-    builder.feed(html)
-    builder.close()
-    return builder.root
-
-
 # --- The structure --------------------------------------------------------------------------------
 
 
@@ -174,16 +102,16 @@ def first_words(text: str, n: int = _WORDS) -> str:
     return " ".join(words[:n])
 
 
-def _is_headerlink(node: Node) -> bool:
-    return node.tag == "a" and "headerlink" in node.classes()
+def _is_headerlink(node: Element) -> bool:
+    return node.tag == "a" and "headerlink" in node.classes
 
 
 _BLOCKS_INSIDE_ITEM = frozenset(["ul", "ol", "blockquote", "pre", "table", "div", "details"])
 
 
-def _own_text(node: Node) -> str:
+def _own_text(node: Element) -> str:
     """An item's or quote's text before its nested blocks (as a reader sees its first words)."""
-    return node.text(lambda n: n.tag in _BLOCKS_INSIDE_ITEM or _is_headerlink(n))
+    return node.raw_text(lambda n: n.tag in _BLOCKS_INSIDE_ITEM or _is_headerlink(n))
 
 
 @functools.cache
@@ -195,14 +123,14 @@ def is_command(line: str) -> bool:
     return detect.detect_cached(line.strip(), _knowledge()).kind == detect.COMMAND
 
 
-def _quote_lines(node: Node) -> list[str]:
-    return [line for line in node.text().split("\n") if line.strip()]
+def _quote_lines(node: Element) -> list[str]:
+    return [line for line in node.raw_text().split("\n") if line.strip()]
 
 
-def _only_commands(quote: Node) -> bool:
+def _only_commands(quote: Element) -> bool:
     """A quote the command blocks turn wholly into blocks: each line a command or its `\\` tail."""
     lines = _quote_lines(quote)
-    if not lines or any(isinstance(c, Node) and c.tag != "p" for c in quote.children):
+    if not lines or any(isinstance(c, Element) and c.tag != "p" for c in quote.children):
         return False
     continued = False
     for line in lines:
@@ -212,21 +140,21 @@ def _only_commands(quote: Node) -> bool:
     return True
 
 
-Element = tuple[str, int, str]
+Part = tuple[str, int, str]
 
 
-def structure(html: str, *, site: bool) -> list[Element]:
+def structure(html: str, *, site: bool) -> list[Part]:
     """The structural elements of a rendered note, in order: (kind, list depth, key)."""
     _, _, baselevel = site_markdown_config()
-    out: list[Element] = []
+    out: list[Part] = []
 
-    def walk(node: Node, depth: int) -> None:
+    def walk(node: Element, depth: int) -> None:
         for child in node.children:
             if isinstance(child, str):
                 continue
             tag = child.tag
-            if "dn-cmd" in child.classes():
-                code = child.text(lambda n: n.tag == "details")
+            if "dn-cmd" in child.classes:
+                code = child.raw_text(lambda n: n.tag == "details")
                 for line in code.split("\n"):
                     if is_command(line):
                         out.append(("cmd", depth, first_words(line, 2)))
@@ -254,53 +182,55 @@ def structure(html: str, *, site: bool) -> list[Element]:
                     continue
                 out.append(("quote", depth, first_words(_own_text(child))))
             elif tag == "pre":
-                first = next((ln for ln in child.text().split("\n") if ln.strip()), "")
+                first = next((ln for ln in child.raw_text().split("\n") if ln.strip()), "")
                 out.append(("code", depth, first_words(first, 3)))
                 continue
             elif tag == "table":
-                out.append(("table", depth, first_words(child.text(), 3)))
+                out.append(("table", depth, first_words(child.raw_text(), 3)))
             elif tag == "img":
                 # markdown-it percent-encodes the address, Python-Markdown leaves it as written.
                 out.append(("img", depth, unquote(child.attrs.get("src", ""))))
             walk(child, depth)
 
-    def walk_quote(quote: Node, depth: int) -> None:
+    def walk_quote(quote: Element, depth: int) -> None:
         """A CommonMark quote mixing prose and command lines: on the site the prose stays a quote
         and each run of command lines is a block inside it."""
         out.append(("quote", depth, first_words(_prose_text(quote))))
         for child in quote.children:
-            if isinstance(child, Node) and child.tag == "p":
+            if isinstance(child, Element) and child.tag == "p":
                 continued = False
-                for line in child.text().split("\n"):
+                for line in child.raw_text().split("\n"):
                     if not continued and is_command(line):
                         out.append(("cmd", depth, first_words(line, 2)))
                     continued = line.rstrip().endswith("\\")
-            elif isinstance(child, Node):
-                walk(Node("root", children=[child]), depth)
+            elif isinstance(child, Element):
+                walk(Element("root", children=[child]), depth)
 
     walk(parse_html(html), 0)
     return out
 
 
-def _holds_commands(quote: Node) -> bool:
+def _holds_commands(quote: Element) -> bool:
     return any(
-        isinstance(c, Node) and c.tag == "p" and any(is_command(ln) for ln in c.text().split("\n"))
+        isinstance(c, Element)
+        and c.tag == "p"
+        and any(is_command(ln) for ln in c.raw_text().split("\n"))
         for c in quote.children
     )
 
 
-def _prose_text(quote: Node) -> str:
+def _prose_text(quote: Element) -> str:
     """A mixed quote's text without its command lines (what stays a quote on the site)."""
     lines: list[str] = []
     for child in quote.children:
-        if isinstance(child, Node) and child.tag == "p":
+        if isinstance(child, Element) and child.tag == "p":
             continued = False
-            for line in child.text().split("\n"):
+            for line in child.raw_text().split("\n"):
                 command = continued or is_command(line)
                 continued = command and line.rstrip().endswith("\\")
                 if not command:
                     lines.append(line)
-        elif isinstance(child, Node):
+        elif isinstance(child, Element):
             lines.append(_own_text(child))
     return " ".join(lines)
 
@@ -310,8 +240,8 @@ def _prose_text(quote: Node) -> str:
 
 @dataclass
 class Comparison:
-    expected: list[Element]  # CommonMark's
-    got: list[Element]  # the site's
+    expected: list[Part]  # CommonMark's
+    got: list[Part]  # the site's
     differences: list[str]
     diagnostics: list[Diagnostic]
 
@@ -329,7 +259,7 @@ def compare(text: str, *, structure_extension: bool = True) -> Comparison:
     return Comparison(expected, got, list(_differences(expected, got)), diagnostics)
 
 
-def _differences(expected: list[Element], got: list[Element]) -> Iterator[str]:
+def _differences(expected: list[Part], got: list[Part]) -> Iterator[str]:
     matcher = difflib.SequenceMatcher(a=expected, b=got, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":

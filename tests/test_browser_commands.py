@@ -12,6 +12,7 @@ import pytest
 
 from site_helpers import (
     NOTES_COMMANDS,
+    READ_CLIPBOARD,
     OpenPage,
     artifact,
     block_of,
@@ -39,16 +40,6 @@ TINY_NOTE = (
     + "\n".join("> " + line for line in CONTINUED.splitlines())
     + "\n"
 )
-
-# Reads the clipboard until the copy has landed there (the write is asynchronous), for at most 5 s.
-READ_CLIPBOARD = """async () => {
-    for (let i = 0; i < 100; i++) {
-        const text = await navigator.clipboard.readText();
-        if (text) return text;
-        await new Promise(resolve => setTimeout(resolve, 50));
-    }
-    return "";
-}"""
 
 
 @pytest.fixture(scope="module")

@@ -12,22 +12,20 @@ from collections.abc import Iterator
 
 import pytest
 
-from site_helpers import TINY_SITE_CONFIG, OpenPage, artifact, import_playwright, serve_directory
+from site_helpers import (
+    READ_CLIPBOARD,
+    TINY_SITE_CONFIG,
+    OpenPage,
+    artifact,
+    import_playwright,
+    serve_directory,
+)
 
 expect = import_playwright().expect
 
 pytestmark = pytest.mark.browser
 
 NOTE = "# Pasted\n\n> docker run \u2013it ubu\u202entu bash\n\n> docker\u00a0ps -a\n"
-
-READ_CLIPBOARD = """async () => {
-    for (let i = 0; i < 100; i++) {
-        const text = await navigator.clipboard.readText();
-        if (text) return text;
-        await new Promise(resolve => setTimeout(resolve, 50));
-    }
-    return "";
-}"""
 
 
 @pytest.fixture(scope="module")

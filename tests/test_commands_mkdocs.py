@@ -205,3 +205,17 @@ def test_fenced_blocks_are_annotated_only_when_asked(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     page = (project / "site" / "note" / "index.html").read_text(encoding="utf-8")
     assert [b.copy for b in blocks(page)] == ["docker ps -a"]
+
+
+def test_the_parallel_option_of_earlier_versions_warns_and_does_nothing(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace(
+        "      images: {enabled: false}\n", "      images: {enabled: false}\n      parallel: true\n"
+    )
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    assert "The option 'parallel' has no effect any more; remove it." in result.stderr
+    page = (project / "site" / "note" / "index.html").read_text(encoding="utf-8")
+    assert [b.copy for b in blocks(page)] == ["docker run -it ubuntu bash", "docker ps -all"]

@@ -14,20 +14,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from PIL import Image
 
-from site_helpers import OpenPage, artifact, import_playwright
+from site_helpers import DESKTOP, PHONE, OpenPage, artifact, import_playwright
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 pytestmark = pytest.mark.browser
 
-DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
-PHONE: dict[str, Any] = {
-    "viewport": {"width": 390, "height": 844},
-    "has_touch": True,
-    "is_mobile": True,
-    "device_scale_factor": 2,
-}
 # The list items of docs/docker.md that hold only a screenshot.
 SCREENSHOT_ITEMS = 2
 

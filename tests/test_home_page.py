@@ -23,6 +23,7 @@ import pytest
 from mkdocs.utils import dirname_to_title
 
 from site_helpers import (
+    PHONE,
     Element,
     OpenPage,
     artifact,
@@ -477,12 +478,6 @@ def test_many_notes_home_page_stays_under_150_kb(many_notes: Site) -> None:
 # --- In Chromium --------------------------------------------------------------------------------
 
 SCALES = pytest.mark.parametrize("scale", ["few", "many"])
-PHONE: dict[str, Any] = {
-    "viewport": {"width": 390, "height": 844},
-    "has_touch": True,
-    "is_mobile": True,
-    "device_scale_factor": 2,
-}
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from site_helpers import (
+    DESKTOP,
     LOCAL_HOST,
     NOTES_COMMANDS,
+    PHONE,
     OpenPage,
     PageWatch,
     artifact,
@@ -43,13 +45,6 @@ IMAGE_PAGES = {
     "hello-world": "https://hub.docker.com/_/hello-world",
     "ubuntu": "https://hub.docker.com/_/ubuntu",
     "busybox": "https://hub.docker.com/_/busybox",
-}
-DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
-PHONE: dict[str, Any] = {
-    "viewport": {"width": 390, "height": 844},
-    "has_touch": True,
-    "is_mobile": True,
-    "device_scale_factor": 2,
 }
 DEVICES = pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop", "phone"])
 SCHEMES = pytest.mark.parametrize(

@@ -196,6 +196,7 @@ def test_what_zensical_lacks_is_added_to_a_generated_copy_of_the_config(
 ) -> None:
     generated = (zensical_site.parent / "project" / "mkdocs.yml").read_text(encoding="utf-8")
     assert "\n- docker_notes\n" in generated
+    assert "\n- docker_notes.structure\n" in generated  # the notes' CommonMark structure
     assert "- assets/docker-notes/commands.css" in generated
     assert "- assets/docker-notes/commands.js" in generated
 

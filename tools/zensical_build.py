@@ -4,13 +4,15 @@
 
 Zensical reads mkdocs.yml but runs no MkDocs plugin, so what our plugin does for MkDocs is done here
 instead, in a generated copy of the project under OUT/project (the real mkdocs.yml stays MkDocs'):
-the command blocks' Markdown extension is listed in `markdown_extensions`, and their CSS and
-JavaScript are copied into the docs and listed in `extra_css` / `extra_javascript`. The site is
+the command blocks' Markdown extension and the one that keeps the notes' CommonMark structure
+(unless the plugin's `commonmark: false`) are listed in `markdown_extensions`, and the blocks' CSS
+and JavaScript are copied into the docs and listed in `extra_css` / `extra_javascript`. The site is
 written to OUT/site.
 
 Zensical and our package live in their own virtual environment (.venv-zensical by default), made on
 first use and reused while pyproject.toml is unchanged. Our package goes in without its
-dependencies: the Markdown extension must work with what Zensical brings, without MkDocs.
+dependencies: the Markdown extensions must work with what Zensical brings, without MkDocs, and
+markdown-it-py (the structure extension's CommonMark parser).
 
 With strict mode (the default) the build fails on Zensical's own warnings and, since Zensical does
 not count them, on the command blocks' warnings too, as `mkdocs build --strict` does.
@@ -37,7 +39,10 @@ DEFAULT_OUT = PROJECT_DIR / "build" / "zensical"
 ASSETS = PROJECT_DIR / "plugins" / "docker_notes" / "assets"
 SITE_ASSETS = "assets/docker-notes"
 EXTENSION = "docker_notes"
+STRUCTURE = "docker_notes.structure"
 REQUIREMENT = "zensical"
+# What our extensions need beyond what Zensical brings.
+EXTRA_REQUIREMENTS = ("markdown-it-py>=3.0",)
 _KEY_FILE = ".docker-notes-key"
 _VERSION_FILE = ".zensical-version"
 
@@ -61,7 +66,7 @@ def _venv_python(venv: Path) -> Path:
 def _key(requirement: str) -> str:
     # The venv holds an editable install of this checkout and the dependencies pyproject names.
     digest = hashlib.sha256()
-    for part in (requirement, sys.version, str(PROJECT_DIR)):
+    for part in (requirement, *EXTRA_REQUIREMENTS, sys.version, str(PROJECT_DIR)):
         digest.update(part.encode() + b"\0")
     digest.update((PROJECT_DIR / "pyproject.toml").read_bytes())
     return digest.hexdigest()
@@ -91,7 +96,7 @@ def ensure_environment(venv: Path = DEFAULT_VENV, requirement: str = REQUIREMENT
     shutil.rmtree(venv, ignore_errors=True)
     _run([sys.executable, "-m", "venv", venv], "creating the virtual environment", Unavailable)
     pip = [python, "-m", "pip", "--disable-pip-version-check", "install", "--quiet"]
-    _run([*pip, requirement], f"pip install {requirement}", Unavailable)
+    _run([*pip, requirement, *EXTRA_REQUIREMENTS], f"pip install {requirement}", Unavailable)
     # A failure here is ours, not the platform's: never a reason to skip.
     _run([*pip, "--no-deps", "--editable", PROJECT_DIR], "pip install -e .", RuntimeError)
     version = _run(
@@ -133,6 +138,14 @@ def load_config(path: Path) -> dict[str, Any]:
         return yaml.load(f, Loader=Loader) or {}
 
 
+def _commonmark(config: dict[str, Any]) -> bool:
+    """The plugin's `commonmark` option as mkdocs.yml sets it (on unless set to false)."""
+    for entry in config.get("plugins") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("docker-notes"), dict):
+            return entry["docker-notes"].get("commonmark", True) is not False
+    return True
+
+
 def _extension_names(extensions: list[Any]) -> set[str]:
     names: set[str] = set()
     for entry in extensions:
@@ -163,6 +176,8 @@ def prepare(out: Path, config_file: Path) -> Path:
     extensions = config.get("markdown_extensions") or []
     if not _extension_names(extensions) & {EXTENSION, f"{EXTENSION}.extension"}:
         extensions.append(EXTENSION)
+    if _commonmark(config) and not _extension_names(extensions) & {STRUCTURE}:
+        extensions.append(STRUCTURE)
     config["markdown_extensions"] = extensions
     (docs / SITE_ASSETS).mkdir(parents=True)
     for path in sorted(ASSETS.iterdir()):

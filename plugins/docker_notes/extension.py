@@ -24,14 +24,21 @@ from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockProcessor
-from markdown.preprocessors import Preprocessor
 
 from .commands import detect, knowledge
 from .commands.model import INFO, WARNING, ParsedCommand, Problem
 from .commands.parse import parse_cached
 from .commands.render import render_block
 from .commands.tokens import UnbalancedQuote
-from .notes import Conversion, Diagnostic, Note, NoteSources, Reporter, log_diagnostic
+from .notes import (
+    Conversion,
+    ConversionStart,
+    Diagnostic,
+    Note,
+    NoteSources,
+    Reporter,
+    log_diagnostic,
+)
 
 __all__ = ["Diagnostic", "DockerCommandsExtension", "Note", "NoteSources", "makeExtension"]
 
@@ -79,7 +86,7 @@ class DockerCommandsExtension(Extension):
         state = _State(self)
         md.registerExtension(state)  # so that `md.reset()` resets it too
         # First of all preprocessors, to see the text as written.
-        md.preprocessors.register(_SourceCapture(md, state), "docker_notes_source", 1000)
+        md.preprocessors.register(ConversionStart(md, state.start), "docker_notes_source", 1000)
         # Above blockquote (20), below indented code (80) so code is never taken for a quote.
         md.parser.blockprocessors.register(
             _CommandQuoteProcessor(md.parser, state, self.quote_hint), "docker_notes", 21
@@ -185,16 +192,6 @@ class _State:
             col += offset - (len(line_text) - len(line_text.lstrip()))
         note = self.note
         self.report(Diagnostic(note.path, note.file_line(line), col, message, fix, level))
-
-
-class _SourceCapture(Preprocessor):
-    def __init__(self, md: Markdown, state: _State) -> None:
-        super().__init__(md)
-        self.state = state
-
-    def run(self, lines: list[str]) -> list[str]:
-        self.state.start("\n".join(lines))
-        return lines
 
 
 @dataclass

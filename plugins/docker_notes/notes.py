@@ -14,6 +14,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from markdown import Markdown
+from markdown.preprocessors import Preprocessor
+
 log = logging.getLogger("docker_notes")
 
 WARNING = "warning"
@@ -108,3 +111,16 @@ class Conversion:
                 self.path or "<markdown>", self.source or self.converted
             )
         return self._note
+
+
+class ConversionStart(Preprocessor):
+    """Hands a conversion's text, as given, to `start` (registered first of all preprocessors,
+    priority 1000, before Python-Markdown expands tabs)."""
+
+    def __init__(self, md: Markdown, start: Callable[[str], None]) -> None:
+        super().__init__(md)
+        self.start = start
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.start("\n".join(lines))
+        return lines

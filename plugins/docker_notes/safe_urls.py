@@ -34,7 +34,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .images.urls import parseable, unparseable
-from .notes import Conversion, Diagnostic, NoteSources, log_diagnostic
+from .notes import Conversion, ConversionStart, Diagnostic, NoteSources, log_diagnostic
 
 # Trailing punctuation that ends a sentence rather than an address (GFM's autolink rule).
 _TRAILING = "'\".,;:!?)]}*_~"
@@ -59,7 +59,7 @@ class SafeUrlsExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         # Each Markdown instance has its own conversion: see notes.py.
         page = Conversion(self.notes)
-        md.preprocessors.register(_SourceCapture(md, page), "docker_notes_urls_source", 1000)
+        md.preprocessors.register(ConversionStart(md, page.start), "docker_notes_urls_source", 1000)
         report = self.getConfig("report")
         # Just before MkDocs' raw HTML preprocessor (21), which MkDocs adds after the extensions.
         md.preprocessors.register(
@@ -72,16 +72,6 @@ class SafeUrlsExtension(Extension):
             "docker_notes_safe_urls",
             1,
         )
-
-
-class _SourceCapture(Preprocessor):
-    def __init__(self, md: Markdown, page: Conversion) -> None:
-        super().__init__(md)
-        self.page = page
-
-    def run(self, lines: list[str]) -> list[str]:
-        self.page.start("\n".join(lines))
-        return lines
 
 
 class _GuardRawHtml(Preprocessor):

@@ -25,7 +25,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..commands import detect
 from ..commands.knowledge import Knowledge
-from ..notes import Conversion, Diagnostic, NoteSources, Reporter, log_diagnostic
+from ..notes import Conversion, ConversionStart, Diagnostic, NoteSources, Reporter, log_diagnostic
 from .rewrite import SEPARATOR, CommandTest, Note, rewrite
 
 # After normalize_whitespace (30), before pymdownx.superfences / fenced_code (25) and html_block (20).
@@ -46,7 +46,9 @@ class CommonMarkStructureExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         # Each Markdown instance has its own conversion: see notes.py.
         conversion = Conversion(self.notes, self.getConfig("path"))
-        md.preprocessors.register(_Capture(md, conversion), "docker_notes_structure_source", 1000)
+        md.preprocessors.register(
+            ConversionStart(md, conversion.start), "docker_notes_structure_source", 1000
+        )
         md.preprocessors.register(
             _StructurePreprocessor(md, conversion, self.getConfig("report") or log_diagnostic),
             "docker_notes_structure",
@@ -71,18 +73,6 @@ class _DropSeparators(Treeprocessor):
         for parent in list(root.iter()):
             for child in [c for c in parent if c.tag == "p" and c.text == SEPARATOR and not len(c)]:
                 parent.remove(child)
-
-
-class _Capture(Preprocessor):
-    """The text as given, before Python-Markdown expands its tabs: to find the note it is."""
-
-    def __init__(self, md: Markdown, conversion: Conversion) -> None:
-        super().__init__(md)
-        self.conversion = conversion
-
-    def run(self, lines: list[str]) -> list[str]:
-        self.conversion.start("\n".join(lines))
-        return lines
 
 
 class _StructurePreprocessor(Preprocessor):
