@@ -10,8 +10,8 @@ them all):
 - every page, when the site's shape changed: mkdocs.yml, a knowledge file, the plugin's assets,
   the theme's overrides; a note added, renamed or removed; a note's title, which the navigation of
   every page shows; the home page or another page with a template of its own (the home page lists
-  the notes); on a small site, any edit (a full rebuild takes well under a second there, and the
-  home page shows each note's sections); and whenever more than one page is to be redone, because
+  the notes); on a small site, any edit (a full rebuild takes about a second there, and the home
+  page shows each note's sections); and whenever more than one page is to be redone, because
   Material's search keeps its previous index for a dirty rebuild and replaces the entries of the
   first page rebuilt only (material/plugins/search/plugin.py, `generate_search_index`);
 - else the note that changed, or the one page whose screenshots appeared, changed or went.
@@ -54,9 +54,9 @@ if TYPE_CHECKING:
 
     from .notes import Diagnostic
 
-# Up to this many notes every rebuild is a full one: it takes well under a second, and the home
-# page shows each note's sections (`cards_up_to` in overrides/notes-index.html, at most this).
-SMALL_SITE = 50
+# Up to this many notes every rebuild is a full one: it takes about a second, and the home page
+# shows each note's sections (`cards_up_to` in overrides/notes-index.html, at most this).
+SMALL_SITE = 20
 
 _MKDOCS_BUILD_LOGGER = "mkdocs.commands.build"
 _DIRTY_WARNING = "A 'dirty' build is being performed"

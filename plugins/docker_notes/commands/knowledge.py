@@ -233,8 +233,8 @@ def _load_cached(stamps: tuple[tuple[str, float], ...]) -> Knowledge:
 
 class LazyCommands(Mapping[tuple[str, ...], Command]):
     """A program's commands by path (and alias path), each unpickled the first time it is looked
-    up: loading them all took most of the knowledge's 4 ms from the cache, and a build whose
-    second process renders the notes looks up a few dozen of the hundreds."""
+    up: loading them all took most of the knowledge's 4 ms from the cache, and the notes of a
+    site look up a few dozen of the hundreds."""
 
     def __init__(
         self, stored: dict[tuple[str, ...], bytes], paths: dict[tuple[str, ...], tuple[str, ...]]

@@ -94,8 +94,7 @@ def _rewrite_verbatim(page_html: str, actions: list[ImgAction]) -> str | None:
 
 
 def rewritten_tag(action: ImgAction) -> str:
-    """A raw tag as written with its new paths in it; made once (the second process makes it
-    for the pages it checks)."""
+    """A raw tag as written with its new paths in it; made once."""
     assert action.text is not None
     if action.new_text is None:
         action.new_text = _rewritten(action.text, action)
