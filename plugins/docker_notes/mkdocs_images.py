@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -22,8 +21,6 @@ from .images import (
     Finding,
     PageReport,
     levels_with,
-    line_offset,
-    may_have_front_matter,
 )
 from .images.files import display_path
 from .images.page import rewrite
@@ -133,14 +130,12 @@ class ImageChecks:
             except (OSError, UnicodeDecodeError):
                 continue
 
-    def on_page_markdown(self, markdown: str, page: Page) -> PageReport | None:
+    def on_page_markdown(self, markdown: str, page: Page, line_offset: int) -> PageReport | None:
+        """The page's checks; `line_offset`: the lines of its file before `markdown`."""
         if self.checker is None:
             return None
         report = self.checker.check_page(
-            page.file.src_uri,
-            markdown,
-            line_offset=_front_lines(page, markdown, self.checker.index),
-            page_url=page.file.url,
+            page.file.src_uri, markdown, line_offset=line_offset, page_url=page.file.url
         )
         self.checker.commit(report)
         for finding in report.findings:
@@ -178,30 +173,3 @@ class ImageChecks:
             self.log.warning(str(finding))
         else:
             self.log.info(str(finding))
-
-
-def _front_lines(page: Page, markdown: str, index: DocsIndex) -> int:
-    """Lines of the page's file before `markdown`: front matter, and blank lines MkDocs drops.
-
-    When the file's first line can be none of these, MkDocs removed nothing: a look at its first
-    bytes then spares reading it all once more. A page that is a symlink out of docs/ is not read
-    again (its lines are counted from its Markdown).
-    """
-    path = page.file.abs_src_path
-    if not path or page.file.generated_by is not None:
-        return line_offset(page.file.content_string, markdown)
-    try:
-        fd = index.open_inside(path)
-        if fd is None:
-            return 0
-        with open(fd, "rb") as f:
-            head = f.read(256).removeprefix(b"\xef\xbb\xbf")
-            first = re.split(r"\r\n|\r|\n", head.decode("utf-8", "replace"), maxsplit=1)[0]
-            if not may_have_front_matter(first):
-                return 0
-            f.seek(0)
-            raw = f.read().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return 0
-    # As MkDocs reads it: universal newlines.
-    return line_offset(raw.replace("\r\n", "\n").replace("\r", "\n"), markdown)

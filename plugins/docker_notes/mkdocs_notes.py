@@ -15,7 +15,7 @@ import os
 from typing import TYPE_CHECKING
 
 from .decoding import decode_note
-from .images import line_offset
+from .images import line_offset, may_have_front_matter
 from .images.files import display_path
 from .notes import Note, NoteSources, Reporter
 from .safe_urls import SafeUrlsExtension
@@ -55,10 +55,12 @@ class NotePages:
             self.report(problem)
         return text
 
-    def on_page_markdown(self, markdown: str, page: Page) -> None:
+    def on_page_markdown(self, markdown: str, page: Page) -> Note:
         file = page.file
-        lines_before = functools.cache(functools.partial(self._lines_before, file, markdown))
-        self.notes.add(Note(self.path(file), markdown, lines_before if file.abs_src_path else None))
+        lines_before = functools.cache(functools.partial(self.front_lines, file, markdown))
+        note = Note(self.path(file), markdown, lines_before)
+        self.notes.add(note)
+        return note
 
     def path(self, file: File) -> str:
         """The note's path in messages: relative to the project, as the author opens it."""
@@ -78,8 +80,19 @@ class NotePages:
         except OSError:
             return None
 
-    def _lines_before(self, file: File, markdown: str) -> int:
-        """Lines of the page's file before the Markdown MkDocs hands to plugins (front matter);
-        asked only to report a problem."""
+    def front_lines(self, file: File, markdown: str) -> int:
+        """Lines of the note's file before the Markdown MkDocs hands to plugins: front matter,
+        and the blank lines MkDocs drops. A note whose first line can be none of these has none:
+        its text is not decoded once more."""
+        if not file.abs_src_path:  # made by a plugin: its text is at hand
+            try:
+                return line_offset(file.content_string, markdown)
+            except (OSError, ValueError):
+                return 0
         data = self._bytes(file)
-        return line_offset(decode_note(data, "")[0], markdown) if data is not None else 0
+        if data is None:
+            return 0
+        head = decode_note(data[:256], "")[0]
+        if not may_have_front_matter(head.split("\n", 1)[0]):
+            return 0
+        return line_offset(decode_note(data, "")[0], markdown)

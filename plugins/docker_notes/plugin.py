@@ -127,12 +127,15 @@ class DockerNotesPlugin(BasePlugin[PluginConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if self.notes:
-            self.notes.on_page_markdown(markdown, page)
-            if self.rebuilds:
-                path = self.notes.path(page.file)
-                self.rebuilds.on_page_markdown(page.file.src_uri, path, markdown, page.meta)
-        report = self.images.on_page_markdown(markdown, page) if self.images else None
+        if not self.notes:
+            return markdown
+        note = self.notes.on_page_markdown(markdown, page)
+        if self.rebuilds:
+            self.rebuilds.on_page_markdown(page.file.src_uri, note.path, markdown, page.meta)
+        report = None
+        if self.images:
+            assert note.lines_before is not None
+            report = self.images.on_page_markdown(markdown, page, note.lines_before())
         if self.rebuilds and report is not None:
             self.rebuilds.on_report(page.file.src_uri, report)
         return markdown
