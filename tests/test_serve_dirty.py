@@ -146,6 +146,14 @@ def test_dirty_serve_rebuilds_what_changed_and_stays_correct(project: Path, tmp_
         log = rebuild_log(server, mark)
         assert any("Rebuilding every page" in line for line in log), log
         _assert_search_index_complete(server)
+        # Deleted again: it leaves the home page, and its own page is no longer served.
+        new_url = neighbour_url.rsplit("/", 2)[0] + "/brand-new/"
+        assert "Brand new" in fetch(new_url)
+        mark = len(server.output)
+        (note.parent / "brand-new.md").unlink()
+        wait_for(lambda: "Brand new" not in fetch(server.url), "the home page to drop the note")
+        rebuild_log(server, mark)
+        assert fetch(new_url) == ""
 
         # 5. The author's knowledge file: every page gets the new words.
         mark = len(server.output)

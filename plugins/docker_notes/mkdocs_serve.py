@@ -111,6 +111,7 @@ class DirtyRebuilds:
         self.shape = ""
         self.pages: dict[str, _Page] = {}
         self.images: dict[str, tuple[int, int]] = {}
+        self.outputs: dict[str, str] = {}  # each page of the last build -> its written file
         self.plan: Plan | None = None
         self.read: set[str] = set()  # pages MkDocs reads in this build
         self.path_of: dict[str, str] = {}  # a note's path in messages -> its src_uri
@@ -141,12 +142,13 @@ class DirtyRebuilds:
         plan = self._decide(shape, docs, images)
         if plan.full:
             # Pages of the last build that are gone: their outputs would still be served.
-            for src_uri in set(self.pages) - set(docs):
-                self._remove_output_of(src_uri)
+            for src_uri in set(self.outputs) - set(docs):
+                _remove(self.outputs[src_uri])
             self.pages = {}
         for src_uri in docs if plan.full else plan.pages:
             _remove(docs[src_uri].abs_dest_path)
         self.shape, self.images, self.plan = shape, images, plan
+        self.outputs = {uri: f.abs_dest_path for uri, f in docs.items()}
         return plan
 
     def _decide(
@@ -191,10 +193,6 @@ class DirtyRebuilds:
             lines += [m.group() for m in _SETEXT_H1.finditer(markdown)]
         lines += [m.group() for m in _RAW_H1.finditer(markdown)]
         return (page_meta.get("title"), tuple(lines))
-
-    def _remove_output_of(self, src_uri: str) -> None:
-        if self._files is not None and (f := self._files.get_file_from_path(src_uri)) is not None:
-            _remove(f.abs_dest_path)
 
     def on_nav(self, nav: Navigation) -> None:
         """The pages MkDocs will not read this time keep their titles of the last build."""
